@@ -1,0 +1,3 @@
+from venv_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,253 @@
+"""Frozen dataclasses shared by every layer.
+
+In the article's picture: an :class:`Interpreter` is a Power Station, an :class:`Environment`
+is a Power Station on a higher floor, a :class:`Distribution` is a Robot package, and a
+:class:`RequirementSource` is a Robot script whose hands (:class:`SourceRequirement`) must fit.
+
+Nothing here does I/O; the service layer fills these in and every client (the headless CLI, the
+TUI) only reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# Where an interpreter was found.
+InterpreterSource = Literal["path", "pyenv", "uv", "system", "conda", "config", "environment"]
+
+# How an environment was found.
+EnvironmentSource = Literal[
+    "active",  # $VIRTUAL_ENV
+    "project",  # the current folder, its parents and children
+    "workon",  # $WORKON_HOME / ~/.virtualenvs
+    "pyenv",  # pyenv-virtualenv
+    "pipx",
+    "poetry",
+    "hatch",
+    "uv-tool",
+    "config",  # a root from the user's config
+    "root",  # a --root given on the command line
+    "interpreter",  # a base interpreter counted as an environment
+]
+
+Health = Literal["ok", "broken"]
+
+# Status of one requirement against one environment (DESIGN.md, `check`).
+Status = Literal["ok", "missing", "wrong-version", "extra-missing", "not-applicable", "unverifiable"]
+
+SourceKind = Literal["script", "requirements", "pyproject", "imports"]
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """A Python interpreter found on disk (a Power Station)."""
+
+    path: str  # the path as found (may be a symlink, e.g. /usr/bin/python3)
+    real_path: str  # os.path.realpath(path); interpreters are deduplicated on this
+    version: str | None  # "3.12.1"; None when files cannot tell and no probe ran
+    implementation: str  # "cpython", "pypy", "graalpy", ... ("unknown" when unsure)
+    source: InterpreterSource
+    default: bool = False  # what `python3` finds first on PATH: the article's first floor
+    shadowed_by: str | None = None  # path of the PATH entry that hides this one, if any
+    names: tuple[str, ...] = ()  # every path found that resolves to real_path
+
+    @property
+    def short_version(self) -> str | None:
+        """"3.12" from "3.12.1"."""
+        if not self.version:
+            return None
+        return ".".join(self.version.split(".")[:2])
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A virtual environment (a Power Station on a higher floor) or a base interpreter."""
+
+    path: str  # the environment folder (holding pyvenv.cfg); for an interpreter, its executable
+    name: str  # the prompt if one was set, else the folder name
+    python_version: str | None
+    base_interpreter: str | None  # the base executable the environment was made from
+    creator: str  # "venv", "virtualenv", "uv", "conda", "interpreter", "unknown"
+    system_site_packages: bool
+    health: Health
+    problem: str | None  # one plain sentence when health is "broken" (or a warning)
+    active: bool  # the lamp is on
+    source: EnvironmentSource
+    python: str | None = None  # the environment's own executable (bin/python), if present
+    implementation: str = "cpython"
+    is_venv: bool = True  # False for a base interpreter counted as an environment
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where one environment's packages live: what `pip list` of its interpreter would read."""
+
+    path: str  # the environment folder or interpreter path it was opened from
+    python: str | None  # executable that runs there
+    python_version: str | None
+    implementation: str
+    own_dirs: tuple[str, ...]  # site-packages folders of the environment itself
+    inherited_dirs: tuple[str, ...] = ()  # base's folders, seen with system-site-packages
+    is_venv: bool = True
+    problem: str | None = None  # e.g. "the base interpreter /x/python3.12 no longer exists"
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """An installed distribution (a Robot package)."""
+
+    name: str  # as spelled by METADATA `Name`
+    version: str
+    location: str  # the site-packages folder holding its metadata
+    metadata_path: str  # the .dist-info / .egg-info folder (or file)
+    editable: bool = False
+    editable_location: str | None = None  # the project folder of an editable install
+    requested: bool = False  # a REQUESTED file: the user asked for it, not pulled in
+    inherited: bool = False  # seen from the base interpreter of a system-site-packages env
+    summary: str = ""
+    requires: tuple[str, ...] = ()  # raw Requires-Dist values
+    requires_python: str | None = None
+    installer: str | None = None  # contents of INSTALLER ("pip", "uv", ...)
+    kind: Literal["dist-info", "egg-info", "egg-link"] = "dist-info"
+    problem: str | None = None  # a malformed-metadata sentence; the entry is still listed
+
+    @property
+    def key(self) -> str:
+        """The canonical (PEP 503) name, for lookups."""
+        from packaging.utils import canonicalize_name
+
+        return canonicalize_name(self.name)
+
+
+@dataclass(frozen=True)
+class PackageSet:
+    """Everything installed in a :class:`Site`, as `pip list` would see it."""
+
+    site: Site
+    distributions: tuple[Distribution, ...]  # sorted by name, case-insensitively
+    problems: tuple[str, ...] = ()  # sentences about entries that could not be read
+    shadowed: tuple[Distribution, ...] = ()  # a second copy of a name hidden by the first
+
+    def by_key(self) -> dict[str, Distribution]:
+        return {d.key: d for d in self.distributions}
+
+
+@dataclass(frozen=True)
+class SourceRequirement:
+    """One hand of a Robot script: a requirement as written in its source."""
+
+    text: str  # the requirement as written, without comments/hashes ("A>=1.5,<2")
+    name: str  # the project name as written ("" for a bare URL/path pip must build to know)
+    line: int | None = None  # 1-based line in ``origin`` where it was written
+    origin: str | None = None  # the file it came from (a -r include may differ from the source)
+    editable: bool = False  # a `-e` entry
+    url: str | None = None  # a URL or path requirement: only the name can be checked
+    inferred: bool = False  # guessed from an import statement, not declared
+    constraint: bool = False  # from a -c file: limits a version, does not ask for install
+
+
+@dataclass(frozen=True)
+class RequirementSource:
+    """A Robot script: something that declares what it needs."""
+
+    path: str
+    kind: SourceKind
+    requirements: tuple[SourceRequirement, ...]
+    requires_python: str | None = None
+    options: tuple[str, ...] = ()  # requirement-file option lines kept aside (--index-url ...)
+    extras: tuple[str, ...] = ()  # pyproject optional-dependency groups that were chosen
+    groups: tuple[str, ...] = ()  # pyproject dependency-groups that were chosen
+    warnings: tuple[str, ...] = ()  # sentences about parts that were skipped (dynamic deps ...)
+
+    @property
+    def display_name(self) -> str:
+        import os
+
+        return os.path.basename(self.path.rstrip(os.sep)) or self.path
+
+
+@dataclass(frozen=True)
+class RequirementCheck:
+    """One requirement checked against one environment."""
+
+    requirement: str
+    name: str
+    status: Status
+    installed: str | None  # installed version, if any
+    message: str  # a plain sentence, e.g. "A 1.5.7 is installed, robot_three.py needs A>=2"
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class PythonCheck:
+    """A source's requires-python against the environment's Python."""
+
+    requires: str
+    actual: str | None
+    status: Literal["ok", "wrong-version", "unverifiable"]
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class DependencyProblem:
+    """One line of what `pip check` reports for an environment."""
+
+    package: str  # the installed distribution that has the requirement
+    version: str
+    requirement: str  # the Requires-Dist value, e.g. "B>=4"
+    name: str  # the required project's name
+    status: Literal["missing", "wrong-version"]
+    installed: str | None
+    message: str = ""  # e.g. "A 2.1.0 requires B>=4, but B 2.1.3 is installed"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What `venv-tui check` reports."""
+
+    environment: str
+    target: str | None
+    ok: bool
+    requirements: tuple[RequirementCheck, ...] = ()
+    python: PythonCheck | None = None
+    environment_problems: tuple[DependencyProblem, ...] = ()
+
+    @property
+    def failures(self) -> tuple[RequirementCheck, ...]:
+        bad = ("missing", "wrong-version", "extra-missing")
+        return tuple(r for r in self.requirements if r.status in bad)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How well one environment fits one source (a line of `venv-tui fit`)."""
+
+    path: str
+    ok: bool
+    problems: tuple[str, ...]  # plain sentences, empty when ok
+    score: tuple[int, ...] = field(default=(), compare=False)  # lower is better; for sorting
+
+
+@dataclass(frozen=True)
+class PipResult:
+    """The outcome of one pip (or venv) run."""
+
+    args: tuple[str, ...]
+    returncode: int | None  # None when it was cancelled before it finished
+    cancelled: bool = False
+    error_lines: tuple[str, ...] = ()  # the last lines that look like errors
+    output_tail: tuple[str, ...] = ()  # the last lines of output
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.cancelled
+
+
+@dataclass(frozen=True)
+class ShellCommand:
+    """How to open a shell (or a REPL) inside an environment."""
+
+    argv: tuple[str, ...]
+    env: dict[str, str] = field(hash=False, compare=False, default_factory=dict)
+    cleanup: tuple[str, ...] = ()  # temporary files (an rcfile) to remove afterwards

@@ -1,0 +1,225 @@
+"""The service layer: plain Python over real interpreters and environments.
+
+Never imports textual (a test proves it). :class:`Services` is the one object both clients use:
+the headless CLI calls it directly, the TUI receives it in its constructor (so UI tests can hand
+the app a subclass with fixed data). Submodules are imported lazily, inside the methods, so that
+a headless command pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from venv_tui.model import (
+    CheckResult,
+    Environment,
+    Fit,
+    Interpreter,
+    PackageSet,
+    PipResult,
+    RequirementSource,
+    ShellCommand,
+    Site,
+)
+
+if TYPE_CHECKING:
+    from venv_tui.config import Config
+
+LineCallback = Callable[[str], None]
+
+
+class Services:
+    """Everything venv-tui knows how to read and change, behind one object."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+        cwd: str | None = None,
+    ) -> None:
+        from venv_tui.config import Config
+
+        self.config = config if config is not None else Config()
+        self.environ: Mapping[str, str] = environ if environ is not None else os.environ
+        self.cwd = cwd or os.getcwd()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def interpreters(self) -> list[Interpreter]:
+        """Every interpreter on PATH, in pyenv, uv, conda and the system folders. No process."""
+        from venv_tui.services.interpreters import find_interpreters
+
+        return find_interpreters(environ=self.environ, extra=self.config.interpreters)
+
+    def default_interpreter(self) -> Interpreter | None:
+        """What ``python3`` finds first on PATH (the article's first floor)."""
+        from venv_tui.services.interpreters import default_interpreter
+
+        return default_interpreter(environ=self.environ, cwd=self.cwd)
+
+    def environments(self, roots: Sequence[str] = (), *, include_interpreters: bool = False) -> list[Environment]:
+        """Every environment found: $VIRTUAL_ENV, the project folder, the usual tool folders,
+        the config's roots and ``roots``. With ``include_interpreters`` the base interpreters
+        are listed too (each counts as an environment: its own site-packages)."""
+        from venv_tui.services.environments import find_environments
+
+        return find_environments(
+            roots=roots,
+            config_roots=self.config.roots,
+            depth=self.config.scan_depth,
+            environ=self.environ,
+            cwd=self.cwd,
+            include_interpreters=include_interpreters,
+        )
+
+    def environment(self, path: str) -> Environment:
+        """One environment folder or interpreter path, inspected. Raises BadInput."""
+        from venv_tui.services.environments import inspect_path
+
+        return inspect_path(path, environ=self.environ, cwd=self.cwd)
+
+    def active_environment(self) -> Environment | None:
+        """``$VIRTUAL_ENV`` if set, else the default interpreter: where the lamp is on."""
+        from venv_tui.services.environments import active_environment
+
+        return active_environment(environ=self.environ, cwd=self.cwd)
+
+    def open_site(self, path: str) -> Site:
+        """Where the packages of an environment folder or interpreter live. Raises BadInput."""
+        from venv_tui.services.site import open_site
+
+        return open_site(path)
+
+    def packages(self, path_or_site: str | Site) -> PackageSet:
+        """What ``pip list`` of that environment's interpreter shows, read from disk."""
+        from venv_tui.services.packages import read_packages
+
+        site = self.open_site(path_or_site) if isinstance(path_or_site, str) else path_or_site
+        return read_packages(site)
+
+    def load_source(
+        self,
+        path: str,
+        *,
+        extras: Sequence[str] = (),
+        groups: Sequence[str] = (),
+        packages: PackageSet | None = None,
+    ) -> RequirementSource:
+        """A script (PEP 723 or its imports), a requirements file, or a pyproject.toml (or the
+        folder holding one). Raises BadInput with the file and line."""
+        from venv_tui.services.sources import load_source
+
+        return load_source(path, extras=extras, groups=groups, packages=packages)
+
+    def find_sources(self, folder: str) -> list[str]:
+        """Requirement sources in a project folder: PEP 723 scripts, requirements*.txt,
+        pyproject.toml."""
+        from venv_tui.services.sources import find_sources
+
+        return find_sources(folder)
+
+    def check(self, source: RequirementSource | None, packages: PackageSet) -> CheckResult:
+        """A source against an environment; without a source, what ``pip check`` says."""
+        from venv_tui.services.conflicts import check_environment, check_source
+
+        if source is None:
+            return check_environment(packages)
+        return check_source(source, packages)
+
+    def fit(self, source: RequirementSource, environments: Sequence[Environment] | None = None) -> list[Fit]:
+        """Every known environment ranked for ``source``, best first."""
+        from venv_tui.services.conflicts import rank_fits
+
+        envs = environments if environments is not None else self.environments()
+        candidates: list[tuple[Environment, PackageSet | None, str | None]] = []
+        for env in envs:
+            try:
+                candidates.append((env, self.packages(env.path), None))
+            except Exception as err:  # one unreadable environment must not hide the others
+                candidates.append((env, None, str(err)))
+        return rank_fits(source, candidates)
+
+    # -- changing --------------------------------------------------------------------------
+
+    def create(
+        self,
+        path: str,
+        *,
+        python: str | None = None,
+        system_site_packages: bool = False,
+        without_pip: bool = False,
+        prompt: str | None = None,
+        upgrade_pip: bool = False,
+        on_line: LineCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> PipResult:
+        from venv_tui.services.create import create_environment
+
+        return create_environment(
+            path,
+            python=python,
+            system_site_packages=system_site_packages,
+            without_pip=without_pip,
+            prompt=prompt,
+            upgrade_pip=upgrade_pip,
+            on_line=on_line,
+            cancel=cancel,
+        )
+
+    def check_deletable(self, path: str) -> str:
+        """The path that delete would remove, or Refused with the reason."""
+        from venv_tui.services.delete import check_deletable
+
+        return check_deletable(path)
+
+    def delete(self, path: str) -> None:
+        from venv_tui.services.delete import delete_environment
+
+        delete_environment(path)
+
+    def rebuild(
+        self,
+        path: str,
+        *,
+        python: str,
+        on_line: LineCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> PipResult:
+        from venv_tui.services.rebuild import rebuild_environment
+
+        return rebuild_environment(path, python=python, on_line=on_line, cancel=cancel)
+
+    def pip(
+        self,
+        env_path: str,
+        action: str,
+        requirements: Sequence[str],
+        *,
+        on_line: LineCallback | None = None,
+        cancel: threading.Event | None = None,
+        extra_args: Sequence[str] = (),
+    ) -> PipResult:
+        """``install``, ``uninstall`` or ``upgrade`` through the environment's own pip.
+        Each requirement is validated first (Refused/BadInput before pip runs)."""
+        from venv_tui.services.pip import run_pip
+
+        return run_pip(env_path, action, requirements, on_line=on_line, cancel=cancel, extra_args=extra_args)
+
+    def shell_command(self, env_path: str, *, repl: bool = False) -> ShellCommand:
+        from venv_tui.services.shell import python_command, shell_command
+
+        if repl:
+            return python_command(env_path, environ=self.environ)
+        return shell_command(env_path, shell=self.config.shell, environ=self.environ)
+
+
+def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:
+    """The one factory the CLI and the app use. Reads the config; a broken config file raises
+    BadInput with its line, and the file is left untouched."""
+    from venv_tui.config import load_config
+
+    return Services(load_config(environ=environ), environ=environ, cwd=cwd)
