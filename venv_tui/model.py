@@ -54,7 +54,7 @@ class Interpreter:
 
     @property
     def short_version(self) -> str | None:
-        """"3.12" from "3.12.1"."""
+        """ "3.12" from "3.12.1"."""
         if not self.version:
             return None
         return ".".join(self.version.split(".")[:2])

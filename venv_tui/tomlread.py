@@ -16,7 +16,9 @@ else:  # pragma: no cover - exercised on 3.10 only
 _AT = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$|\s*\(at end of document\)\s*$")
 
 
-def loads(text: str, *, path: str | None = None, what: str = "the file", line_offset: int = 0) -> dict[str, Any]:
+def loads(
+    text: str, *, path: str | None = None, what: str = "the file", line_offset: int = 0
+) -> dict[str, Any]:
     """Parse TOML; raise BadInput "PATH, line N: WHAT is not valid TOML (reason)".
 
     ``line_offset`` shifts the reported line, for TOML embedded in another file (PEP 723).

@@ -61,7 +61,9 @@ class Services:
 
         return default_interpreter(environ=self.environ, cwd=self.cwd)
 
-    def environments(self, roots: Sequence[str] = (), *, include_interpreters: bool = False) -> list[Environment]:
+    def environments(
+        self, roots: Sequence[str] = (), *, include_interpreters: bool = False
+    ) -> list[Environment]:
         """Every environment found: $VIRTUAL_ENV, the project folder, the usual tool folders,
         the config's roots and ``roots``. With ``include_interpreters`` the base interpreters
         are listed too (each counts as an environment: its own site-packages)."""

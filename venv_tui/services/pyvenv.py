@@ -31,7 +31,7 @@ class PyvenvCfg:
 
     @property
     def version(self) -> str | None:
-        """"3.12.1" from ``version`` (venv), ``version_info`` (virtualenv, uv: "3.12.1.final.0")."""
+        """ "3.12.1" from ``version`` (venv), ``version_info`` (virtualenv, uv: "3.12.1.final.0")."""
         for key in ("version", "version_info"):
             raw = self.get(key)
             if raw:

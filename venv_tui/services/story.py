@@ -150,8 +150,18 @@ def pip_install_offline(env_path: str, wheels: str, requirements: Sequence[str])
     """Install from ``wheels`` only, with the running interpreter's pip (``pip --python``)."""
     subprocess.run(
         [
-            sys.executable, "-m", "pip", "--python", env_python(env_path), "install",
-            "--no-index", "--find-links", wheels, "--no-deps", "--quiet", *requirements,
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            env_python(env_path),
+            "install",
+            "--no-index",
+            "--find-links",
+            wheels,
+            "--no-deps",
+            "--quiet",
+            *requirements,
         ],
         check=True,
         env=clean_pip_env(),

@@ -1,0 +1,303 @@
+"""The headless command line: DESIGN.md's contract (JSON shapes, exit codes, sentences),
+run on the article's house as real environments."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from venv_tui.cli import main
+from venv_tui.services.story import House
+
+pytestmark = pytest.mark.services
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    code, out, err = run(capsys, *argv, "--json")
+    assert out, err
+    return code, json.loads(out)
+
+
+def process(*argv: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command, as scripts and CI run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "venv_tui", *argv], capture_output=True, text=True, cwd=cwd, timeout=60
+    )
+
+
+# -- packages ---------------------------------------------------------------------------------
+
+
+def test_packages_json_of_each_floor(capsys: pytest.CaptureFixture[str], house: House) -> None:
+    expected = {1: {"A": "1.0.0", "B": "2.1.3"}, 2: {"A": "1.5.7"}, 3: {"A": "2.1.0", "B": "4.1.0"}}
+    for floor, wanted in expected.items():
+        code, data = run_json(capsys, "packages", house.floors[floor])
+        assert code == 0
+        assert data["environment"] == house.floors[floor]
+        assert data["python"] == f"{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}"
+        got = {p["name"]: p["version"] for p in data["packages"]}
+        assert got == wanted
+        for p in data["packages"]:
+            assert set(p) >= {"name", "version", "location", "editable", "requested", "inherited"}
+            assert p["location"].startswith(house.floors[floor])
+            assert p["requested"] is True  # pip marks what it was asked for
+            assert p["editable"] is False and p["inherited"] is False
+
+
+def test_packages_by_interpreter_path(capsys: pytest.CaptureFixture[str], house: House) -> None:
+    python = os.path.join(house.floors[2], "bin", "python")
+    code, data = run_json(capsys, "packages", python)
+    assert code == 0
+    assert {p["name"] for p in data["packages"]} == {"A"}
+
+
+def test_packages_text(capsys: pytest.CaptureFixture[str], house: House) -> None:
+    code, out, _ = run(capsys, "packages", house.floors[3])
+    assert code == 0
+    assert "2 packages" in out
+    assert any(line.split()[:2] == ["A", "2.1.0"] for line in out.splitlines())
+
+
+# -- check --------------------------------------------------------------------------------------
+
+
+def test_check_robot_fits_its_own_floor(capsys: pytest.CaptureFixture[str], house: House) -> None:
+    for floor, robot in ((1, "robot_one.py"), (2, "robot_two.py"), (3, "robot_three.py")):
+        code, data = run_json(capsys, "check", house.robots[robot], "--env", house.floors[floor])
+        assert code == 0, data
+        assert data["ok"] is True
+        assert data["environment"] == house.floors[floor]
+        assert data["target"] == house.robots[robot]
+        assert {r["status"] for r in data["requirements"]} == {"ok"}
+        assert data["python"] is None  # the robots declare no requires-python
+        assert data["environment_problems"] == []
+
+
+def test_check_robot_three_on_floor_two_says_what_is_wrong(
+    capsys: pytest.CaptureFixture[str], house: House
+) -> None:
+    code, data = run_json(capsys, "check", house.robots["robot_three.py"], "--env", house.floors[2])
+    assert code == 1
+    assert data["ok"] is False
+    by_name = {r["name"]: r for r in data["requirements"]}
+    assert by_name["A"]["status"] == "wrong-version"
+    assert by_name["A"]["installed"] == "1.5.7"
+    assert by_name["A"]["message"] == "A 1.5.7 is installed, robot_three.py needs A>=2"
+    assert by_name["B"]["status"] == "missing"
+    assert by_name["B"]["installed"] is None
+    assert "B" in by_name["B"]["message"] and "not installed" in by_name["B"]["message"]
+
+
+def test_check_text_output_and_exit_status(capsys: pytest.CaptureFixture[str], house: House) -> None:
+    code, out, _ = run(capsys, "check", house.robots["robot_one.py"], "--env", house.floors[3])
+    assert code == 1
+    assert "A 2.1.0 is installed, robot_one.py needs A<1.5" in out
+    assert "Conflicts found." in out
+
+
+def test_check_without_target_is_pip_check(
+    capsys: pytest.CaptureFixture[str], house: House, tmp_path
+) -> None:
+    from venv_tui.services import story
+
+    # Floor 3's A 2.1.0 needs B>=4: an environment holding A 2.1.0 with B 2.1.3 is broken.
+    env = story.make_venv(str(tmp_path / "broken"))
+    story.pip_install_offline(env, house.wheels, ["A==2.1.0", "B==2.1.3"])
+    code, data = run_json(capsys, "check", "--env", env)
+    assert code == 1
+    assert data["target"] is None
+    [problem] = data["environment_problems"]
+    assert (problem["package"], problem["version"], problem["name"]) == ("A", "2.1.0", "B")
+    assert problem["status"] == "wrong-version" and problem["installed"] == "2.1.3"
+    code, data = run_json(capsys, "check", "--env", house.floors[3])
+    assert code == 0 and data["environment_problems"] == []
+
+
+def test_check_uses_virtual_env_by_default(
+    capsys: pytest.CaptureFixture[str], house: House, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", house.floors[2])
+    code, data = run_json(capsys, "check", house.robots["robot_two.py"])
+    assert code == 0
+    assert data["environment"] == house.floors[2]
+
+
+# -- fit ------------------------------------------------------------------------------------------
+
+
+def test_fit_ranks_floor_three_first_for_robot_three(
+    capsys: pytest.CaptureFixture[str], house: House
+) -> None:
+    code, data = run_json(capsys, "fit", house.robots["robot_three.py"], "--root", house.root)
+    assert code == 0
+    assert data["target"] == house.robots["robot_three.py"]
+    envs = data["environments"]
+    assert envs[0]["path"] == house.floors[3]
+    assert envs[0]["ok"] is True and envs[0]["problems"] == []
+    by_path = {e["path"]: e for e in envs}
+    assert by_path[house.floors[2]]["ok"] is False
+    assert "A 1.5.7 is installed, robot_three.py needs A>=2" in by_path[house.floors[2]]["problems"]
+    assert "A 1.0.0 is installed, robot_three.py needs A>=2" in by_path[house.floors[1]]["problems"]
+    assert "B 2.1.3 is installed, robot_three.py needs B>=4" in by_path[house.floors[1]]["problems"]
+
+
+def test_fit_text(capsys: pytest.CaptureFixture[str], house: House) -> None:
+    code, out, _ = run(capsys, "fit", house.robots["robot_one.py"], "--root", house.root)
+    assert code == 0
+    first = out.splitlines()[1]
+    assert first.startswith("1. fits:") and first.endswith(house.floors[1])
+
+
+# -- envs and pythons -------------------------------------------------------------------------------
+
+
+def test_envs_json_lists_the_floors(
+    capsys: pytest.CaptureFixture[str], house: House, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", house.floors[1])
+    code, data = run_json(capsys, "envs", "--root", house.root)
+    assert code == 0
+    by_path = {e["path"]: e for e in data["environments"]}
+    for number, path in house.floors.items():
+        env = by_path[path]
+        assert env["name"] == f"floor {number}"
+        assert env["health"] == "ok" and env["problem"] is None
+        assert env["creator"] == "venv"
+        assert env["system_site_packages"] is False
+        assert env["python_version"] == ".".join(map(str, sys.version_info[:3]))
+        assert env["active"] is (number == 1)
+        assert set(env) >= {"base_interpreter", "source"}
+    assert sum(e["active"] for e in data["environments"]) == 1
+
+
+def test_pythons_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = run_json(capsys, "pythons")
+    assert code == 0
+    assert data["interpreters"], "the machine running the tests has at least one Python"
+    for i in data["interpreters"]:
+        assert set(i) >= {"path", "version", "implementation", "source", "default", "shadowed_by"}
+    assert sum(i["default"] for i in data["interpreters"]) <= 1
+
+
+# -- create and shell ---------------------------------------------------------------------------------
+
+
+def test_create_makes_an_environment(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    target = tmp_path / "new env"
+    code, _out, _ = run(capsys, "create", str(target), "--without-pip", "--prompt", "robots")
+    assert code == 0
+    assert (target / "pyvenv.cfg").is_file()
+    code, data = run_json(capsys, "envs", "--root", str(tmp_path))
+    [env] = [e for e in data["environments"] if e["path"] == str(target)]
+    assert env["name"] == "robots"
+
+
+def test_create_into_an_existing_environment_is_refused(
+    capsys: pytest.CaptureFixture[str], house: House
+) -> None:
+    before = sorted(os.listdir(house.floors[1]))
+    code, _, err = run(capsys, "create", house.floors[1], "--without-pip")
+    assert code == 2
+    assert house.floors[1] in err
+    assert sorted(os.listdir(house.floors[1])) == before
+
+
+# -- bad input: exit 2, one sentence, no traceback -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (("packages", "/no/such/env"), "/no/such/env does not exist"),
+        (("check", "/no/such/robot.py", "--env", "/no/such/env"), "does not exist"),
+        (("fit", "/no/such/robot.py"), "/no/such/robot.py does not exist"),
+        (("envs", "--root", "/no/such/folder"), "/no/such/folder does not exist"),
+        (("packages",), "the following arguments are required: ENV"),
+        (("frobnicate",), "the path frobnicate does not exist"),
+        (("check", "--no-such-option"), "unrecognized arguments: --no-such-option"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], argv, fragment: str) -> None:
+    code, _out, err = run(capsys, *argv)
+    assert code == 2
+    assert fragment in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_folder_that_is_not_an_environment(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    code, _, err = run(capsys, "packages", str(tmp_path))
+    assert code == 2
+    assert str(tmp_path) in err and "pyvenv.cfg" in err
+
+
+def test_unclosed_pep723_block_names_its_line(
+    capsys: pytest.CaptureFixture[str], house: House, tmp_path
+) -> None:
+    script = tmp_path / "robot.py"
+    script.write_text('import os\n# /// script\n# dependencies = ["A"]\nprint(1)\n')
+    code, _, err = run(capsys, "check", str(script), "--env", house.floors[1])
+    assert code == 2
+    assert "line 2" in err
+    assert "Traceback" not in err
+
+
+def test_bad_requirement_line_names_its_line(
+    capsys: pytest.CaptureFixture[str], house: House, tmp_path
+) -> None:
+    req = tmp_path / "requirements.txt"
+    req.write_text("A>=1\n# a comment\nB>>2\n")
+    code, _, err = run(capsys, "check", str(req), "--env", house.floors[1])
+    assert code == 2
+    assert "line 3" in err and "B>>2" in err
+
+
+def test_broken_config_file_exits_2_and_is_left_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    config = os.path.join(os.environ["VENV_TUI_CONFIG_DIR"], "config.toml")
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    broken = b'roots = ["/a",\nscan_depth = \n'
+    with open(config, "wb") as fh:
+        fh.write(broken)
+    code, _, err = run(capsys, "pythons")
+    assert code == 2
+    assert "config.toml, line" in err and "not valid TOML" in err
+    with open(config, "rb") as fh:
+        assert fh.read() == broken
+
+
+# -- as a real process --------------------------------------------------------------------------------
+
+
+def test_process_exit_codes_and_json(house: House) -> None:
+    ok = process("check", house.robots["robot_two.py"], "--env", house.floors[2], "--json")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["ok"] is True
+    bad = process("check", house.robots["robot_two.py"], "--env", house.floors[3], "--json")
+    assert bad.returncode == 1
+    assert json.loads(bad.stdout)["ok"] is False
+    usage = process("packages", "/no/such/env")
+    assert usage.returncode == 2
+    assert usage.stderr.startswith("venv-tui: ") and "Traceback" not in usage.stderr
+
+
+def test_version_and_help() -> None:
+    from venv_tui import __version__
+
+    version = process("--version")
+    assert version.returncode == 0 and version.stdout.strip() == f"venv-tui {__version__}"
+    helped = process("--help")
+    assert helped.returncode == 0
+    for sub in ("pythons", "envs", "packages", "check", "fit", "create", "shell"):
+        assert sub in helped.stdout
+    sub_help = process("check", "--help")
+    assert sub_help.returncode == 0 and "--env" in sub_help.stdout
