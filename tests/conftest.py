@@ -76,3 +76,12 @@ def other_interpreter() -> Iterator[str]:
     if not found:
         pytest.skip("this machine has no Python of another version than the one running the tests")
     yield found
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test outside the UI files is a service/CLI test: `-m services` runs just those
+    (CI runs them on the oldest supported Python as well)."""
+    for item in items:
+        name = item.path.name
+        if not (name.startswith("test_ui") or name.startswith("test_snapshots")):
+            item.add_marker(pytest.mark.services)
