@@ -1,0 +1,232 @@
+"""Asking an interpreter what the disk cannot tell: run it once, remember the answer.
+
+``probe`` runs ``EXECUTABLE -E -S -c CODE`` (CODE works on Python 2.7 too) and caches the JSON
+it prints in the cache folder, keyed by the executable's real path, size and mtime, so a second
+call spawns nothing until the interpreter is replaced. ``cached_probe`` only reads that cache:
+the discovery code uses it to fill in versions without ever spawning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+
+from venv_tui.services.pyvenv import PYVENV_CFG
+
+# Bump when the probe's output changes shape, so old cache entries are ignored.
+_CACHE_FORMAT = 1
+
+# Runs under -E -S on 2.7 and 3.x: no f-strings, no print function, nothing from site's main().
+_CODE = r"""
+import sys
+sys.path = [p for p in sys.path if p not in ('', '.')]
+import os, json
+# -S skips site.venv(), which is what moves sys.prefix into an environment on Python 3:
+# do its part here (before sysconfig and site read sys.prefix) without running .pth files.
+exe_dir = os.path.dirname(os.path.abspath(sys.executable))
+venv = None
+shared = False
+for d in (exe_dir, os.path.dirname(exe_dir)):
+    cfg = os.path.join(d, 'pyvenv.cfg')
+    if os.path.isfile(cfg):
+        venv = os.path.dirname(exe_dir)
+        try:
+            for line in open(cfg):
+                k, _, val = line.partition('=')
+                if k.strip().lower() == 'include-system-site-packages':
+                    shared = val.strip().lower() == 'true'
+        except Exception:
+            pass
+        break
+if venv is not None and hasattr(sys, 'base_prefix'):
+    sys.prefix = sys.exec_prefix = venv
+import sysconfig, site
+base = getattr(sys, 'base_prefix', getattr(sys, 'real_prefix', sys.prefix))
+if venv is not None and hasattr(sys, 'base_prefix'):
+    site.PREFIXES = [venv] + (shared and [sys.base_prefix, sys.base_exec_prefix] or [])
+vi = sys.version_info
+v = '%d.%d.%d' % (vi[0], vi[1], vi[2])
+if vi[3] != 'final':
+    v += {'alpha': 'a', 'beta': 'b', 'candidate': 'rc'}.get(vi[3], vi[3]) + str(vi[4])
+impl = getattr(getattr(sys, 'implementation', None), 'name', None)
+if not impl:
+    impl = '__pypy__' in sys.builtin_module_names and 'pypy' or 'cpython'
+sp = []
+if hasattr(site, 'getsitepackages'):
+    try:
+        sp = list(site.getsitepackages())
+    except Exception:
+        sp = []
+user = None
+enabled = False
+try:
+    user = site.getusersitepackages()
+    enabled = bool(site.check_enableusersite())
+except Exception:
+    pass
+if venv is not None and not shared:
+    enabled = False
+if hasattr(sys, 'real_prefix'):
+    nogl = os.path.join(os.path.dirname(site.__file__), 'no-global-site-packages.txt')
+    enabled = enabled and not os.path.exists(nogl)
+sys.stdout.write(json.dumps({
+    'version': v, 'implementation': impl, 'prefix': sys.prefix, 'base_prefix': base,
+    'sys_platform': sys.platform, 'purelib': sysconfig.get_path('purelib'),
+    'platlib': sysconfig.get_path('platlib'), 'site_packages': sp,
+    'user_site': user, 'user_site_enabled': enabled,
+}))
+"""
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """What an interpreter says about itself."""
+
+    version: str  # "3.12.1", "3.13.0rc1"
+    implementation: str  # "cpython", "pypy", ...
+    prefix: str
+    base_prefix: str
+    sys_platform: str
+    purelib: str
+    platlib: str
+    site_packages: tuple[str, ...]
+    user_site: str | None
+    user_site_enabled: bool
+
+
+def _venv_of(executable: str) -> str | None:
+    """The environment folder when ``executable`` is an environment's own python."""
+    folder = os.path.dirname(os.path.dirname(os.path.abspath(executable)))
+    return folder if os.path.isfile(os.path.join(folder, PYVENV_CFG)) else None
+
+
+def _cache_key(executable: str) -> tuple[str, dict[str, object]] | None:
+    """(cache file name, identity) or None when the executable cannot be stat'ed.
+
+    An environment's ``bin/python`` is a link to its base interpreter, yet running it reports the
+    environment's prefix: so the environment folder (and its pyvenv.cfg's mtime) joins the key,
+    or every environment of one base would share one answer.
+    """
+    real = os.path.realpath(executable)
+    try:
+        st = os.stat(real)
+    except OSError:
+        return None
+    ident: dict[str, object] = {
+        "format": _CACHE_FORMAT,
+        "path": real,
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+    }
+    venv = _venv_of(executable)
+    if venv is not None:
+        ident["venv"] = os.path.realpath(venv)
+        try:
+            ident["cfg_mtime_ns"] = os.stat(os.path.join(venv, PYVENV_CFG)).st_mtime_ns
+        except OSError:
+            ident["cfg_mtime_ns"] = None
+    name_source = real if venv is None else f"{real}\0{ident['venv']}"
+    name = hashlib.sha1(name_source.encode("utf-8", "surrogateescape")).hexdigest() + ".json"
+    return name, ident
+
+
+def cache_path(executable: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The cache file for ``executable`` (whether or not it exists yet)."""
+    from venv_tui.config import cache_dir
+
+    key = _cache_key(executable)
+    if key is None:
+        return None
+    return os.path.join(cache_dir(environ), "probe", key[0])
+
+
+def _from_dict(data: object) -> ProbeResult | None:
+    if not isinstance(data, dict):
+        return None
+    try:
+        user_site = data.get("user_site")
+        return ProbeResult(
+            version=str(data["version"]),
+            implementation=str(data["implementation"]),
+            prefix=str(data["prefix"]),
+            base_prefix=str(data["base_prefix"]),
+            sys_platform=str(data["sys_platform"]),
+            purelib=str(data["purelib"]),
+            platlib=str(data["platlib"]),
+            site_packages=tuple(str(p) for p in data.get("site_packages") or ()),
+            user_site=str(user_site) if user_site else None,
+            user_site_enabled=bool(data.get("user_site_enabled")),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def cached_probe(executable: str, environ: Mapping[str, str] | None = None) -> ProbeResult | None:
+    """The cached answer for ``executable`` if it is still valid; never spawns."""
+    from venv_tui.config import cache_dir
+
+    key = _cache_key(executable)
+    if key is None:
+        return None
+    name, ident = key
+    try:
+        with open(os.path.join(cache_dir(environ), "probe", name), encoding="utf-8") as fh:
+            stored = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != ident:
+        return None  # the interpreter was replaced (or upgraded) since: ask again
+    return _from_dict(stored.get("result"))
+
+
+def _write_cache(path: str, ident: dict[str, object], result: ProbeResult) -> None:
+    data = json.dumps({"key": ident, "result": asdict(result)}, indent=1).encode("utf-8")
+    try:
+        from venv_tui.config import write_atomic
+
+        write_atomic(path, data)
+    except OSError:
+        pass  # a read-only cache folder costs a spawn next time, nothing more
+
+
+def probe(
+    executable: str,
+    *,
+    environ: Mapping[str, str] | None = None,
+    timeout: float = 10.0,
+) -> ProbeResult | None:
+    """What ``executable`` says about itself (cached). None, never an exception, when it cannot
+    run, times out, or prints something that is not the expected answer."""
+    from venv_tui.config import cache_dir
+
+    cached = cached_probe(executable, environ)
+    if cached is not None:
+        return cached
+    key = _cache_key(executable)
+    if key is None:
+        return None
+    name, ident = key
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            [executable, "-E", "-S", "-c", _CODE],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    if done.returncode != 0:
+        return None
+    try:
+        result = _from_dict(json.loads(done.stdout.decode("utf-8", "replace")))
+    except ValueError:
+        return None
+    if result is not None:
+        _write_cache(os.path.join(cache_dir(environ), "probe", name), ident, result)
+    return result
