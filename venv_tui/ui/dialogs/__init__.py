@@ -1,0 +1,24 @@
+"""The app's modal dialogs: each is a self-contained ``ModalScreen`` that returns its answer
+through ``dismiss`` and holds its own CSS, laid out to fit an 80x24 terminal."""
+
+from __future__ import annotations
+
+from venv_tui.ui.dialogs.confirm import ConfirmScreen
+from venv_tui.ui.dialogs.create import CreateEnvScreen, CreateRequest, InterpreterList
+from venv_tui.ui.dialogs.help import HelpScreen
+from venv_tui.ui.dialogs.install import InstallScreen, check_requirements, split_requirements
+from venv_tui.ui.dialogs.rebuild import RebuildScreen
+from venv_tui.ui.dialogs.tasklog import TaskLogScreen
+
+__all__ = [
+    "ConfirmScreen",
+    "CreateEnvScreen",
+    "CreateRequest",
+    "HelpScreen",
+    "InstallScreen",
+    "InterpreterList",
+    "RebuildScreen",
+    "TaskLogScreen",
+    "check_requirements",
+    "split_requirements",
+]
