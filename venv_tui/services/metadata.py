@@ -1,0 +1,161 @@
+"""A fast reader of the headers of ``METADATA`` / ``PKG-INFO`` files (core metadata).
+
+The format is RFC 822 style: ``Key: value`` lines, continuation lines starting with a space or
+a tab, then a blank line and a body (often a whole README). Only the header part is read and
+only the fields venv-tui shows are kept, so a package with a large description costs no more
+than a small one. Nothing here raises for a malformed file: the result carries a ``problem``
+sentence instead, and the caller decides whether the entry can still be listed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+# The fields kept, in one pass of a compiled pattern over the header part (a Python loop over
+# every line costs more than all the file reading): a field, then its continuation lines.
+# The pattern starts with a literal newline (the text is searched with one prepended), which
+# the regex engine scans for quickly; a ``^`` anchor would be tried at every position.
+_FIELD = re.compile(
+    r"\n(?i:(name|version|summary|requires-dist|requires-python|provides-extra)):[ \t]*"
+    r"(.*(?:\r?\n[ \t].*)*)"
+)
+_FOLD = re.compile(r"[ \t]*\r?\n[ \t]*")
+# Versions that are certainly valid PEP 440 (the common case), so packaging is rarely needed.
+_SIMPLE_VERSION = re.compile(r"^\d+(\.\d+)*$")
+
+_CHUNK = 16 * 1024
+_LIMIT = 4 * 1024 * 1024  # a header part larger than this is not metadata
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """The header fields of one METADATA / PKG-INFO file."""
+
+    name: str | None
+    version: str | None
+    summary: str = ""
+    requires: tuple[str, ...] = ()  # Requires-Dist values, as written
+    requires_python: str | None = None
+    provides_extra: tuple[str, ...] = ()
+    problem: str | None = None  # a plain sentence about what is wrong with the file
+
+    @property
+    def usable(self) -> bool:
+        """A name and a version: enough to list the distribution (as pip does)."""
+        return bool(self.name) and bool(self.version)
+
+
+def read_head(path: str) -> bytes:
+    """The bytes of ``path`` up to and including the first blank line (or all of it).
+
+    Raises OSError like ``open``.
+    """
+    with open(path, "rb") as fh:
+        data = fh.read(_CHUNK)
+        if len(data) < _CHUNK:
+            return data
+        while True:
+            end = _head_end(data)
+            if end < len(data):
+                return data[:end]
+            more = fh.read(_CHUNK)
+            if not more or len(data) > _LIMIT:
+                return data + more
+            data += more
+
+
+def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
+    """Parse the header part of ``data``; a ``problem`` sentence says what is wrong with it.
+
+    ``file_name`` ("METADATA", "PKG-INFO") is only used to word the sentences.
+    """
+    if not data.strip():
+        return Metadata(None, None, problem=f"{file_name} is empty")
+    if b"\0" in data[:_CHUNK]:
+        return Metadata(None, None, problem=f"{file_name} is not a text file")
+    problem: str | None = None
+    head = data[: _head_end(data)]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        # pip stops with a traceback here; listing it with a warning is more use to anyone.
+        text = head.decode("utf-8", "replace")
+        problem = f"{file_name} is not valid UTF-8 (byte {err.start + 1})"
+    fields = _parse_headers(text)
+    name = _first(fields, "name")
+    version = _first(fields, "version")
+    if not name:
+        return Metadata(None, version, problem=problem or f"{file_name} has no Name field")
+    if not version:
+        return Metadata(name, None, problem=problem or f"{file_name} has no Version field")
+    if problem is None and not is_valid_version(version):
+        problem = (
+            f"{file_name} gives the version {version!r}, which is not a valid version (PEP 440)"
+        )
+    return Metadata(
+        name=name,
+        version=version,
+        summary=_first(fields, "summary") or "",
+        requires=tuple(fields.get("requires-dist", ())),
+        requires_python=_first(fields, "requires-python"),
+        provides_extra=tuple(fields.get("provides-extra", ())),
+        problem=problem,
+    )
+
+
+def read_metadata(path: str) -> Metadata:
+    """Read and parse one METADATA / PKG-INFO file (or an egg-info file). Never raises."""
+    file_name = os.path.basename(path)
+    try:
+        data = read_head(path)
+    except FileNotFoundError:
+        return Metadata(None, None, problem=f"{file_name} is missing")
+    except IsADirectoryError:
+        return Metadata(None, None, problem=f"{file_name} is a folder, not a file")
+    except OSError as err:
+        return Metadata(None, None, problem=f"{file_name} cannot be read ({err.strerror or err})")
+    return parse_metadata(data, file_name)
+
+
+def is_valid_version(version: str) -> bool:
+    """True for a PEP 440 version."""
+    if _SIMPLE_VERSION.match(version):
+        return True
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(version)
+    except InvalidVersion:
+        return False
+    return True
+
+
+def _first(fields: dict[str, list[str]], key: str) -> str | None:
+    values = fields.get(key)
+    return values[0] if values else None
+
+
+def _head_end(data: bytes) -> int:
+    """Where the header part ends: the first empty line (a line of blanks is a continuation
+    line, as in the email parser), or the end of the data."""
+    end = data.find(b"\n\n")
+    if end < 0:
+        end = len(data)
+    crlf = data.find(b"\n\r\n", 0, end)  # searched only up to the LF one: it is rare
+    return crlf if crlf >= 0 else end
+
+
+def _parse_headers(head: str) -> dict[str, list[str]]:
+    """The kept fields of the header part, continuation lines unfolded."""
+    fields: dict[str, list[str]] = {}
+    for key, value in _FIELD.findall("\n" + head):
+        if "\n" in value:
+            value = _FOLD.sub(" ", value)
+        values = fields.get(key)
+        if values is None:
+            values = fields.setdefault(key.lower(), [])
+            fields[key] = values  # the spelling met, for the next line of the same field
+        values.append(value.strip())
+    return fields
