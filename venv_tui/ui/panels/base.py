@@ -1,0 +1,82 @@
+"""What every panel shares: a bordered container with a title and a row table with j/k."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable
+
+from venv_tui.ui.messages import PanelFocused
+
+
+def tilde(path: str, home: str | None) -> str:
+    """``~/house/floor-1`` for a path under the user's home: narrow columns, same meaning."""
+    if home and home != "/" and (path == home or path.startswith(home.rstrip("/") + "/")):
+        return "~" + path[len(home.rstrip("/")) :]
+    return path
+
+
+class Table(DataTable):
+    """A row-cursor table that also moves with j/k."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="down"),
+        Binding("k", "cursor_up", "Up", show=False, id="up"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            id=id, cursor_type="row", zebra_stripes=False, cursor_foreground_priority="renderable"
+        )
+
+    def selected_key(self) -> str | None:
+        """The key of the row under the cursor, or None when the table is empty."""
+        if self.row_count == 0:
+            return None
+        try:
+            row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        except Exception:  # the cursor can sit past the end for a moment while rows change
+            return None
+        return row_key.value
+
+    def move_to_key(self, key: str | None) -> None:
+        if key is None:
+            return
+        try:
+            index = self.get_row_index(key)
+        except Exception:  # the row is gone (filtered out, deleted): leave the cursor where it is
+            return
+        self.move_cursor(row=index, animate=False)
+
+
+class Panel(Vertical):
+    """A titled part of the main screen. Its BINDINGS show in the footer while it has focus."""
+
+    PANEL_ID: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    SHORT: ClassVar[str] = ""  # the tab label when the screen is narrow
+
+    # Panel keys, not Screen's focus_next: tab moves between panels, also when only one shows.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.next_panel(1)", "Next panel", show=False, id="next-panel"),
+        Binding(
+            "shift+tab", "app.next_panel(-1)", "Previous panel", show=False, id="previous-panel"
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id=self.PANEL_ID, classes="panel")
+        self.border_title = self.TITLE
+        self.border_subtitle = "reading…"  # until the first worker answers
+
+    @property
+    def table(self) -> Table:
+        return self.query_one(Table)
+
+    def on_descendant_focus(self) -> None:
+        self.post_message(PanelFocused(self.PANEL_ID))
+
+    def focus_main(self) -> None:
+        self.table.focus()

@@ -1,0 +1,112 @@
+"""The house: each environment is a floor, the lit lamp marks the active one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from venv_tui.model import Environment
+from venv_tui.ui.panels.base import Panel, Table, tilde
+
+LAMP_ON = "●"
+LAMP_OFF = "○"
+
+
+def environment_row(env: Environment, lit: bool, home: str | None = None) -> tuple[Text, ...]:
+    broken = env.health == "broken"
+    lamp = Text.styled(LAMP_ON, "bold yellow") if lit else Text.styled(LAMP_OFF, "dim")
+    name_style = "bold red" if broken else ("bold" if lit else "")
+    name = env.name if env.is_venv else f"{env.name} (base)"
+    health = Text.styled("✗ broken", "bold red") if broken else Text.styled("ok", "green")
+    return (
+        lamp,
+        Text.styled(name, name_style),
+        Text(env.python_version or "?"),
+        Text(env.creator),
+        health,
+        Text.styled(tilde(env.path, home), "dim"),
+    )
+
+
+def describe(env: Environment, lit: bool) -> Text:
+    """The line under the table: why a broken floor is broken, or where this one stands."""
+    text = Text()
+    if env.health == "broken":
+        text.append("✗ broken: ", style="bold red")
+        text.append(env.problem or "this environment cannot be used")
+        return text
+    if lit:
+        text.append(f"{LAMP_ON} lamp on", style="bold yellow")
+        text.append(" · ")
+    if env.is_venv:
+        base = env.base_interpreter or "an unknown interpreter"
+        text.append(f"built on {base}")
+        if env.system_site_packages:
+            text.append(" · sees the base's packages")
+    else:
+        text.append("a base interpreter: its own site-packages")
+    if env.problem:
+        text.append(f" · {env.problem}", style="yellow")
+    return text
+
+
+class EnvironmentsPanel(Panel):
+    PANEL_ID = "environments"
+    TITLE = "The house · floors (environments)"
+    SHORT = "Floors"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "app.lamp", "Lamp", id="lamp", tooltip="Make this the active environment"),
+        Binding("c", "app.create_env", "New", id="create", tooltip="Create an environment"),
+        Binding("d", "app.delete_env", "Delete", id="delete", tooltip="Delete this environment"),
+        Binding(
+            "b",
+            "app.rebuild_env",
+            "Rebuild",
+            id="rebuild",
+            tooltip="Rebuild on another interpreter",
+        ),
+        Binding("i", "app.install", "Install", id="install", tooltip="Install packages here"),
+        Binding(
+            "s", "app.shell", "Shell", id="shell", tooltip="Open a shell inside this environment"
+        ),
+        Binding("p", "app.repl", "Python", id="repl", tooltip="Open this environment's Python"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        table = Table(id="environments-table")
+        table.add_columns("", "Name", "Python", "Creator", "Health", "Path")
+        yield table
+        yield Static("", id="environment-note", classes="note")
+
+    def show(
+        self,
+        environments: Sequence[Environment],
+        active: str | None,
+        selected: str | None,
+        home: str | None = None,
+    ) -> None:
+        table = self.table
+        table.clear()
+        for env in environments:
+            table.add_row(*environment_row(env, env.path == active, home), key=env.path)
+        table.move_to_key(selected)
+        broken = sum(1 for e in environments if e.health == "broken")
+        subtitle = f"{len(environments)} floors"
+        self.border_subtitle = subtitle + (f" · {broken} broken" if broken else "")
+        self.note(environments, active)
+
+    def note(self, environments: Sequence[Environment], active: str | None) -> None:
+        key = self.table.selected_key()
+        env = next((e for e in environments if e.path == key), None)
+        self.query_one("#environment-note", Static).update(
+            describe(env, env.path == active) if env is not None else ""
+        )
+
+    def selected_path(self) -> str | None:
+        return self.table.selected_key()

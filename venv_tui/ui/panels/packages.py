@@ -1,0 +1,202 @@
+"""The Robot packages installed on the selected floor: filter as you type, details below."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, Static
+
+from venv_tui.model import Distribution, PackageSet
+from venv_tui.ui.panels.base import Panel, Table
+
+_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(requirement: str) -> str | None:
+    """The project a Requires-Dist value names; cheap, no parsing of the rest."""
+    match = _NAME.match(requirement)
+    return canonical(match.group(1)) if match else None
+
+
+def flags(dist: Distribution) -> str:
+    words = []
+    if dist.editable:
+        words.append("editable")
+    if dist.requested:
+        words.append("requested")
+    if dist.inherited:
+        words.append("inherited")
+    if dist.problem:
+        words.append("unreadable")
+    return ", ".join(words)
+
+
+def matches(dist: Distribution, text: str) -> bool:
+    return not text or text.lower() in dist.name.lower()
+
+
+def required_by(target: Distribution, distributions: Sequence[Distribution]) -> list[str]:
+    key = canonical(target.name)
+    return [
+        d.name
+        for d in distributions
+        if d is not target and any(requirement_name(r) == key for r in d.requires)
+    ]
+
+
+def detail(dist: Distribution, distributions: Sequence[Distribution]) -> Text:
+    text = Text()
+    text.append(f"{dist.name} {dist.version}", style="bold")
+    if dist.summary:
+        text.append(f" — {dist.summary}")
+    text.append("\n")
+    if dist.problem:
+        text.append(f"{dist.problem}\n", style="red")
+    text.append("requires: ", style="dim")
+    text.append(", ".join(dist.requires) or "nothing")
+    text.append("\nrequired by: ", style="dim")
+    text.append(", ".join(required_by(dist, distributions)) or "nothing here")
+    text.append("\nlocation: ", style="dim")
+    text.append(dist.editable_location or dist.location)
+    if dist.editable:
+        text.append(" (editable)")
+    text.append("\ninstaller: ", style="dim")
+    text.append(dist.installer or "unknown")
+    if dist.requires_python:
+        text.append(" · requires-python: ", style="dim")
+        text.append(dist.requires_python)
+    return text
+
+
+class PackagesPanel(Panel):
+    PANEL_ID = "packages"
+    TITLE = "Packages · robots on this floor"
+    SHORT = "Packages"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "app.filter", "Filter", id="filter", tooltip="Filter packages by name"),
+        Binding(
+            "i",
+            "app.install",
+            "Install",
+            id="install",
+            tooltip="Install packages into this environment",
+        ),
+        Binding(
+            "u", "app.uninstall", "Uninstall", id="uninstall", tooltip="Uninstall this package"
+        ),
+        Binding("U", "app.upgrade", "Upgrade", id="upgrade", tooltip="Upgrade this package"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.packages: PackageSet | None = None
+        self.env_path: str | None = None
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter by name (esc clears)", id="package-filter")
+        table = Table(id="packages-table")
+        table.add_columns("Name", "Version", "Flags")
+        yield table
+        yield Static("", id="package-detail", classes="detail")
+
+    def on_mount(self) -> None:
+        self.query_one("#package-filter", Input).display = False
+
+    def show(
+        self, env_label: str, env_path: str, packages: PackageSet | None, error: str | None
+    ) -> None:
+        same_env = env_path == self.env_path
+        self.env_path = env_path
+        self.packages = packages
+        self.border_title = f"Packages of {env_label}"
+        keep = self.table.selected_key() if same_env else None
+        self._fill(error)
+        self.table.move_to_key(keep)
+        self.show_detail()
+
+    def _fill(self, error: str | None = None) -> None:
+        table = self.table
+        table.clear()
+        detail_widget = self.query_one("#package-detail", Static)
+        if self.packages is None:
+            self.border_subtitle = ""
+            detail_widget.update(Text.styled(error or "", "bold red"))
+            return
+        shown = [d for d in self.packages.distributions if matches(d, self.filter_text)]
+        # One pass, then one refresh: thousands of rows stay smooth.
+        for dist in shown:
+            style = "red" if dist.problem else ("dim" if dist.inherited else "")
+            table.add_row(
+                Text.styled(dist.name, style),
+                Text.styled(dist.version, style),
+                Text.styled(flags(dist), "dim"),
+                key=dist.metadata_path,
+            )
+        total = len(self.packages.distributions)
+        count = f"{len(shown)} of {total}" if self.filter_text else f"{total}"
+        self.border_subtitle = f"{count} packages" + (
+            f" · {len(self.packages.problems)} unreadable" if self.packages.problems else ""
+        )
+
+    def selected(self) -> Distribution | None:
+        key = self.table.selected_key()
+        if self.packages is None or key is None:
+            return None
+        return next((d for d in self.packages.distributions if d.metadata_path == key), None)
+
+    def show_detail(self) -> None:
+        widget = self.query_one("#package-detail", Static)
+        if self.packages is None:
+            return
+        dist = self.selected()
+        if dist is not None:
+            widget.update(detail(dist, self.packages.distributions))
+        elif self.packages.problems:
+            widget.update(Text.styled("\n".join(self.packages.problems), "red"))
+        elif self.filter_text:
+            widget.update(f"no package matches “{self.filter_text}”")
+        else:
+            where = ", ".join(os.path.basename(d) for d in self.packages.site.own_dirs)
+            widget.update(f"nothing installed in {where or 'this environment'}")
+
+    def open_filter(self) -> None:
+        box = self.query_one("#package-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#package-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self._fill()
+        self.show_detail()
+
+    @on(Input.Submitted, "#package-filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        if self.filter_text or self.query_one("#package-filter", Input).display:
+            self.clear_filter()
+
+    def clear_filter(self) -> None:
+        box = self.query_one("#package-filter", Input)
+        box.value = ""
+        box.display = False
+        self.filter_text = ""
+        self._fill()
+        self.show_detail()
+        self.table.focus()
