@@ -306,6 +306,12 @@ def test_tool_folders(
     assert [(e.path, e.source) for e in found] == [(path, source)]
 
 
+def test_tool_folders_keep_their_label_when_run_from_home(template: str, tmp_path: Path) -> None:
+    path = _clone(template, tmp_path / "home" / ".virtualenvs" / "wrapped")
+    found = find_environments(environ=_environ(tmp_path), cwd=str(tmp_path / "home"))
+    assert [(e.path, e.source) for e in _under(found, tmp_path)] == [(path, "workon")]
+
+
 def test_pyenv_virtualenv_link_is_listed_once(template: str, tmp_path: Path) -> None:
     real = _clone(template, tmp_path / "pyenv" / "versions" / "3.12.1" / "envs" / "tools")
     (tmp_path / "pyenv" / "versions" / "tools").symlink_to(real)

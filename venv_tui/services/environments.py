@@ -297,8 +297,8 @@ def _children(folder: str) -> Iterator[str]:
             yield candidate
 
 
-def _project(cwd: str, depth: int) -> Iterator[str]:
-    """The current folder, ``.venv``-like folders in it and its parents, and its children."""
+def _project(cwd: str) -> Iterator[str]:
+    """The current folder and the ``.venv``-like folders in it and its parents."""
     folder = cwd
     while True:
         if is_environment(folder):
@@ -311,8 +311,6 @@ def _project(cwd: str, depth: int) -> Iterator[str]:
         if parent == folder:
             break
         folder = parent
-    if os.path.dirname(cwd) != cwd:  # never walk the whole disk from "/"
-        yield from find_environment_folders(cwd, depth)
 
 
 def _candidates(
@@ -329,7 +327,7 @@ def _candidates(
     virtual_env = env.get("VIRTUAL_ENV")
     if virtual_env:
         yield virtual_env, "active"
-    for path in _project(cwd, depth):
+    for path in _project(cwd):
         yield path, "project"
     for path in _children(env.get("WORKON_HOME") or os.path.join(home, ".virtualenvs")):
         yield path, "workon"
@@ -370,6 +368,12 @@ def _candidates(
 
     for path in _children(env.get("UV_TOOL_DIR") or os.path.join(data, "uv", "tools")):
         yield path, "uv-tool"
+
+    # The current folder's children come after the tool folders, so that running from $HOME
+    # still labels ~/.virtualenvs/x "workon" rather than "project" (the first source wins).
+    if os.path.dirname(cwd) != cwd:  # never walk the whole disk from "/"
+        for path in find_environment_folders(cwd, depth):
+            yield path, "project"
 
     for root in config_roots:
         for path in find_environment_folders(_absolute(root, cwd), depth):
