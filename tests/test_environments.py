@@ -39,7 +39,7 @@ def _environ(tmp: Path, **extra: str) -> dict[str, str]:
 
 
 def _under(found: list[Environment], folder: Path) -> list[Environment]:
-    """The results inside ``folder``: the machine may hold a ``/tmp/.venv`` of its own, and the
+    """The results inside ``folder``: a parent folder may hold a ``.venv`` of its own, and the
     search rightly looks at the parents of the current folder."""
     return [e for e in found if os.path.realpath(e.path).startswith(os.path.realpath(folder))]
 
