@@ -53,7 +53,7 @@ class Services:
         """Every interpreter on PATH, in pyenv, uv, conda and the system folders. No process."""
         from venv_tui.services.interpreters import find_interpreters
 
-        return find_interpreters(environ=self.environ, extra=self.config.interpreters)
+        return find_interpreters(environ=self.environ, extra=self.config.interpreters, cwd=self.cwd)
 
     def default_interpreter(self) -> Interpreter | None:
         """What ``python3`` finds first on PATH (the article's first floor)."""
