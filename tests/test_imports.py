@@ -17,7 +17,10 @@ for mod in pkgutil.walk_packages(venv_tui.services.__path__, "venv_tui.services.
     importlib.import_module(mod.name)
 import venv_tui.cli, venv_tui.report, venv_tui.config, venv_tui.model
 from venv_tui.cli import main
-code = main(sys.argv[1:])
+try:
+    main(sys.argv[1:])
+except SystemExit:  # --help exits through argparse
+    pass
 leaked = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
 sys.stderr.write("LEAKED:" + ",".join(leaked) + "\n")
 """
