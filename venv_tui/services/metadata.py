@@ -48,7 +48,8 @@ class Metadata:
 
 
 def read_head(path: str) -> bytes:
-    """The bytes of ``path`` up to and including the first blank line (or all of it).
+    """The header part of ``path``: its bytes up to the empty line that ends the headers (or,
+    for a file of under 16 KiB, simply all of it: one read is cheaper than looking).
 
     Raises OSError like ``open``.
     """
@@ -59,7 +60,7 @@ def read_head(path: str) -> bytes:
         while True:
             end = _head_end(data)
             if end < len(data):
-                return data[:end]
+                return data[: end + 1]  # the last header's line break, not the empty line
             more = fh.read(_CHUNK)
             if not more or len(data) > _LIMIT:
                 return data + more
