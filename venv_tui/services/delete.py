@@ -23,7 +23,9 @@ def _inside(child: str, parent: str) -> bool:
     return child.startswith(prefix)
 
 
-def check_deletable(path: str, *, running_prefix: str | None = None, home: str | None = None) -> str:
+def check_deletable(
+    path: str, *, running_prefix: str | None = None, home: str | None = None
+) -> str:
     """The absolute path that :func:`delete_environment` would remove, or Refused with the
     reason: a missing path, a symbolic link, the root folder, the home folder or one holding
     it, a folder without ``pyvenv.cfg`` at its top, or the environment venv-tui runs in."""
@@ -59,7 +61,9 @@ def check_deletable(path: str, *, running_prefix: str | None = None, home: str |
     return target
 
 
-def delete_environment(path: str, *, running_prefix: str | None = None, home: str | None = None) -> None:
+def delete_environment(
+    path: str, *, running_prefix: str | None = None, home: str | None = None
+) -> None:
     """Check again, then remove the environment folder. Links inside it are removed as links:
     ``shutil.rmtree`` never follows them (and refuses a link at the top, which the check has
     already ruled out). Raises Refused or ToolFailed with one sentence."""

@@ -51,7 +51,9 @@ def looks_like_error(line: str) -> bool:
     return bool(_ERROR.search(line))
 
 
-def error_lines(lines: Iterable[str], *, failed: bool = True, limit: int = ERROR_LINES) -> tuple[str, ...]:
+def error_lines(
+    lines: Iterable[str], *, failed: bool = True, limit: int = ERROR_LINES
+) -> tuple[str, ...]:
     """The last ``limit`` lines that look like errors; for a failed run with none, its last
     non-blank line (the best explanation there is). Pure, so it is tested with real tools' text."""
     found: deque[str] = deque(maxlen=limit)

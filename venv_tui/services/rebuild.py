@@ -135,7 +135,9 @@ def rebuild_environment(
     try:
         os.rename(target, aside)
     except OSError as err:
-        raise BadInput(f"cannot be moved aside for the rebuild ({err.strerror})", path=target) from None
+        raise BadInput(
+            f"cannot be moved aside for the rebuild ({err.strerror})", path=target
+        ) from None
     say(f"venv-tui: the old environment is kept at {aside} until the new one works")
     try:
         result = create_environment(
@@ -162,5 +164,7 @@ def rebuild_environment(
         return result
     shutil.rmtree(aside, ignore_errors=True)
     if os.path.lexists(aside):
-        say(f"venv-tui: the new environment works, but the old copy at {aside} could not be removed")
+        say(
+            f"venv-tui: the new environment works, but the old copy at {aside} could not be removed"
+        )
     return result

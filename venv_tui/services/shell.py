@@ -59,7 +59,9 @@ def _environment(env_path: str) -> tuple[str, str]:
     return env, name or os.path.basename(env.rstrip(os.sep)) or env
 
 
-def activated_environ(env: str, name: str, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+def activated_environ(
+    env: str, name: str, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """What ``bin/activate`` would set: the environment's bin first on PATH (and an other
     activated environment's bin removed), VIRTUAL_ENV, VIRTUAL_ENV_PROMPT, no PYTHONHOME."""
     out = dict(os.environ if environ is None else environ)
@@ -105,7 +107,7 @@ def bash_rc(env: str, name: str) -> str:
             f"export VIRTUAL_ENV_PROMPT={shlex.quote(name)}",
             f'export PATH={bin_dir}:"$PATH"',
             "unset PYTHONHOME",
-            f"PS1={shlex.quote('(' + label + ') ')}\"${{PS1-}}\"",
+            f'PS1={shlex.quote("(" + label + ") ")}"${{PS1-}}"',
             "hash -r 2>/dev/null",
             "",
         ]
@@ -138,7 +140,7 @@ def zsh_files(env: str, name: str, user_zdotdir: str, tmp_dir: str) -> dict[str,
             f"export VIRTUAL_ENV_PROMPT={shlex.quote(name)}",
             f'export PATH={bin_dir}:"$PATH"',
             "unset PYTHONHOME",
-            f"PROMPT={shlex.quote('(' + label + ') ')}\"$PROMPT\"",
+            f'PROMPT={shlex.quote("(" + label + ") ")}"$PROMPT"',
             "rehash",
             "",
         ]
