@@ -8,7 +8,7 @@ back a request that ``python -m venv`` would refuse or that would overwrite some
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from textual import on
@@ -152,6 +152,10 @@ class InterpreterList(OptionList, inherit_bindings=False):
         border-title-color: $text;
         border-title-style: bold;
     }
+    /* Without colour the highlight bar vanishes, and the highlighted line is the choice. */
+    InterpreterList:nocolor > .option-list--option-highlighted {
+        text-style: reverse;
+    }
     """
 
     def __init__(
@@ -185,9 +189,24 @@ class InterpreterList(OptionList, inherit_bindings=False):
 
 
 class _FormCheckbox(Checkbox, inherit_bindings=False):
-    """Space toggles; enter is left to the dialog, which submits the form."""
+    """Space toggles; enter is left to the dialog, which submits the form.
+
+    Drawn as ``[x]`` / ``[ ]``: Textual's box shows an X in both states and tells them apart by
+    colour alone, which is lost with 16 colours or NO_COLOR.
+    """
 
     BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+    DEFAULT_CSS = """
+    _FormCheckbox:nocolor:focus > .toggle--label {
+        text-style: reverse;
+    }
+    """
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.styled("[x]" if self.value else "[ ]", style)
 
 
 def check_location(folder: str, name: str) -> tuple[str, str | None]:
@@ -272,7 +291,6 @@ class CreateEnvScreen(ModalScreen[CreateRequest | None]):
     }
     CreateEnvScreen .bottom .buttons {
         width: auto;
-        padding-top: 1;
     }
     """
     )
@@ -285,8 +303,12 @@ class CreateEnvScreen(ModalScreen[CreateRequest | None]):
         suggested_name: str = ".venv",
         suggested_python: str | None = None,
         title: str = "New environment",
+        check: Callable[[str, str], tuple[str, str | None]] | None = None,
     ) -> None:
+        """``check(folder, name) -> (path, problem)`` replaces :func:`check_location` (a
+        picture of the form must not depend on the disk of the machine drawing it)."""
         super().__init__()
+        self._check = check or check_location
         self.interpreters = tuple(interpreters)
         self.default_folder = default_folder
         self.suggested_name = suggested_name
@@ -335,7 +357,7 @@ class CreateEnvScreen(ModalScreen[CreateRequest | None]):
     def _location(self) -> tuple[str, str | None]:
         folder = self.query_one("#folder", Input).value
         name = self.query_one("#name", Input).value
-        return check_location(folder, name)
+        return self._check(folder, name)
 
     def _revalidate(self) -> str | None:
         path, problem = self._location()

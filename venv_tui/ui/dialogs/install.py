@@ -22,39 +22,11 @@ from textual.widgets import Button, Input, Static
 from venv_tui.errors import BadInput, Refused, VenvTuiError
 from venv_tui.ui.dialogs.create import DIALOG_CSS
 
-# Characters a shell would act on. No requirement needs them outside a quoted marker, and a
-# user typing them most likely pasted a command line, not requirements.
-_SHELL_CHARACTERS = frozenset("`$|&;\\\n")
-
-
-def _fallback_validate(text: str) -> str:
-    """What ``venv_tui.services.pip.validate_requirement`` does, for when it is not there."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    stripped = text.strip()
-    if not stripped:
-        raise BadInput("The requirement is empty.")
-    if stripped.startswith("-"):
-        raise Refused(f"{stripped} is an option, not a requirement; options are not passed to pip.")
-    spec, _, marker = stripped.partition(";")
-    bad = (set(spec) | set(marker)) & _SHELL_CHARACTERS
-    if bad:
-        shown = " ".join(sorted(bad))
-        raise Refused(f"{stripped} holds shell characters ({shown}); type requirements only.")
-    try:
-        Requirement(stripped)
-    except InvalidRequirement as err:
-        first = str(err).splitlines()[0] if str(err) else "it cannot be read"
-        raise BadInput(f"{stripped} is not a valid requirement: {first}") from None
-    return stripped
-
 
 def validate_one(text: str) -> str:
-    """One requirement, validated by the service layer (or the fallback above)."""
-    try:
-        from venv_tui.services.pip import validate_requirement
-    except ImportError:
-        validate_requirement = _fallback_validate
+    """One requirement, validated (and normalised) by the same function pip runs use."""
+    from venv_tui.services.pip import validate_requirement
+
     return validate_requirement(text)
 
 
@@ -152,6 +124,7 @@ class InstallScreen(ModalScreen[list[str] | None]):
     }
     InstallScreen .problem {
         min-height: 1;
+        margin-bottom: 1;
     }
     """
     )
@@ -196,12 +169,11 @@ class InstallScreen(ModalScreen[list[str] | None]):
         if not text.strip():
             problem = None  # an empty field is not an error yet, just not submittable
         preview = self.query_one("#preview", Static)
-        if valid:
-            preview.update(
-                Content.assemble((f"{self.action_label}: ", "dim"), (" · ".join(valid), "bold"))
-            )
-        else:
-            preview.update("")
+        # One line says either what will be done or what is wrong: the other one is hidden.
+        preview.display = bool(valid)
+        preview.update(
+            Content.assemble((f"{self.action_label}: ", "dim"), (" · ".join(valid), "bold"))
+        )
         self.query_one("#problem", Static).update(problem or "")
         self.query_one("#go", Button).disabled = not valid
         return valid, problem

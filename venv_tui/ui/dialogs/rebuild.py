@@ -76,7 +76,7 @@ class RebuildScreen(ModalScreen[str | None]):
                 Content.assemble(
                     ("Now: ", "dim"),
                     (f"Python {env.python_version or '?'}", "bold"),
-                    ("  ", ""),
+                    (" in ", "dim"),
                     env.path,
                 ),
                 id="about",

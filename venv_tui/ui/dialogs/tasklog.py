@@ -60,6 +60,9 @@ class TaskLogScreen(ModalScreen[bool]):
     }
     TaskLogScreen #log {
         height: 1fr;
+        width: 100%;
+        padding: 0 1;
+        overflow: auto auto;
         border: round $border-blurred;
         background: $surface;
     }
