@@ -486,7 +486,7 @@ class FakeServices(Services):
         )
 
 
-def demo_app(**kw: object):  # noqa: ANN201 - the app class is imported lazily
+def demo_app(**kw: object):
     """The app on the house with floor 1's lamp on, no watcher thread: a stable picture."""
     from venv_tui.ui.app import VenvTuiApp
 

@@ -54,7 +54,7 @@ TaskFunction = Callable[[LineCallback, threading.Event], PipResult]
 
 
 class PanelTabs(Tabs, can_focus=False):
-    """The panel switcher of the narrow layout: clicked, never focused (tab keys belong to panels)."""
+    """The narrow layout's panel switcher: clicked, never focused (tab keys move panels)."""
 
 
 # -- pure decisions --------------------------------------------------------------------------
@@ -232,6 +232,8 @@ class VenvTuiApp(App[int]):
         self._watcher: Watcher | None = None
         self.current_panel = "environments"
         self.home = services.environ.get("HOME")
+        # Replaces the create form's disk check (pictures must not depend on the drawing machine).
+        self.location_check: Callable[[str, str], tuple[str, str | None]] | None = None
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -633,10 +635,10 @@ class VenvTuiApp(App[int]):
         cancel = threading.Event()
         log = TaskLogScreen(title, on_cancel=cancel.set)
         self.push_screen(log)
-        self._task(title, log, function, cancel, after)
+        self._task_worker(title, log, function, cancel, after)
 
     @work(thread=True, group="task", exit_on_error=False)
-    def _task(
+    def _task_worker(
         self,
         title: str,
         log: object,
@@ -695,7 +697,9 @@ class VenvTuiApp(App[int]):
             suggested = panel.selected_path()
         folder = self.project or self.services.config.envs_folder or self.services.cwd
         self.push_screen(
-            CreateEnvScreen(self.interpreters, folder, suggested_python=suggested),
+            CreateEnvScreen(
+                self.interpreters, folder, suggested_python=suggested, check=self.location_check
+            ),
             self._create_chosen,
         )
 
@@ -929,7 +933,12 @@ class VenvTuiApp(App[int]):
 
         self.push_screen(
             CreateEnvScreen(
-                self.interpreters, folder, suggested_name=f".venv-{stem}", suggested_python=python
+                self.interpreters,
+                folder,
+                suggested_name=f".venv-{stem}",
+                suggested_python=python,
+                title=f"New floor for {result.name}",
+                check=self.location_check,
             ),
             chosen,
         )
