@@ -18,6 +18,7 @@ resolved again, so a dependency that the new Python needs and the old did not (a
 ``python_version < "3.11"``) is added. An editable install is reinstalled from its project
 folder with ``--editable DIR``: that option is built here from what the disk says, never from
 user text. A distribution whose metadata cannot be read is left out and named in the output.
+The new environment is made by ``python -m venv``, whatever tool made the old one.
 """
 
 from __future__ import annotations
