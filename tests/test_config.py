@@ -97,7 +97,7 @@ def test_a_failing_write_leaves_the_previous_file_intact(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(BadInput, match="could not be written .No space left on device"):
         save_config(Config(scan_depth=9), str(path))
     monkeypatch.undo()
     assert path.read_bytes() == before
@@ -108,6 +108,22 @@ def test_a_failing_write_leaves_the_previous_file_intact(
 def test_a_config_folder_that_is_a_file_fails_without_harm(tmp_path) -> None:
     blocker = tmp_path / "conf"
     blocker.write_text("not a folder")
-    with pytest.raises(OSError):
+    with pytest.raises(BadInput, match="config.toml: the config file cannot be read"):
         save_config(Config(scan_depth=1), str(blocker / "config.toml"))
     assert blocker.read_text() == "not a folder"
+
+
+def test_keys_this_version_does_not_know_survive_a_save(tmp_path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('future_key = "kept"\nscan_depth = 2\n')
+    save_config(Config(scan_depth=5), str(path))
+    text = path.read_text()
+    assert 'future_key = "kept"' in text
+    assert load_config(str(path)) == Config(scan_depth=5)
+
+
+def test_a_wrong_type_names_its_line(tmp_path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('# settings\nshell = "/bin/sh"\nroots = "not a list"\n')
+    with pytest.raises(BadInput, match=r"config.toml, line 3: 'roots' must be a list of strings"):
+        load_config(str(path))

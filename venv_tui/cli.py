@@ -268,11 +268,9 @@ def cmd_shell(args: argparse.Namespace, services: Services) -> int:
     except FileNotFoundError:
         raise BadInput(f"the shell {command.argv[0]} was not found") from None
     finally:
-        for path in command.cleanup:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+        from venv_tui.services.shell import cleanup
+
+        cleanup(command)
 
 
 COMMANDS = {

@@ -8,6 +8,7 @@ with its line and never rewritten.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -65,21 +66,34 @@ def parse_config(text: str, path: str = "config.toml") -> Config:
     """A :class:`Config` from TOML text; BadInput with the line for invalid TOML or types."""
     data = tomlread.loads(text, path=path, what="the config file")
     values: dict[str, Any] = {}
+
+    def wrong(key: str, what: str) -> BadInput:
+        return BadInput(f"'{key}' must be {what}", path=path, line=_key_line(text, key))
+
     for key, value in data.items():
         if key in _LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise BadInput(f"'{key}' must be a list of strings", path=path)
+                raise wrong(key, "a list of strings")
             values[key] = tuple(_expand(v) for v in value)
         elif key in _STR_KEYS:
             if not isinstance(value, str):
-                raise BadInput(f"'{key}' must be a string", path=path)
+                raise wrong(key, "a string")
             values[key] = _expand(value)
         elif key == "scan_depth":
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 20:
-                raise BadInput("'scan_depth' must be a whole number from 0 to 20", path=path)
+                raise wrong(key, "a whole number from 0 to 20")
             values[key] = value
         # Unknown keys are kept in the file (we never rewrite what we did not read) but ignored.
     return Config(**values)
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line where ``key = ...`` is written at the top level, for messages."""
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return number
+    return None
 
 
 def load_config(path: str | None = None, *, environ: Mapping[str, str] | None = None) -> Config:
@@ -127,9 +141,32 @@ def write_atomic(path: str, data: bytes) -> None:
 
 
 def save_config(config: Config, path: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
-    """Write ``config`` atomically; return the path written."""
+    """Write ``config`` atomically; return the path written.
+
+    Keys this version does not know (written by a newer one, or by hand) are kept. A broken
+    existing file is never overwritten: BadInput, as when reading it. A failed write raises
+    BadInput with the reason and leaves the previous file as it was.
+    """
     import tomli_w
 
     path = path or config_path(environ)
-    write_atomic(path, tomli_w.dumps(config_to_dict(config)).encode("utf-8"))
+    data: dict[str, Any] = {}
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as err:
+        raise BadInput(
+            f"the config file cannot be read, so it was not rewritten ({err})", path=path
+        ) from None
+    if text:
+        data = {k: v for k, v in tomlread.loads(text, path=path, what="the config file").items()}
+    known = {f.name for f in fields(config)}
+    data = {k: v for k, v in data.items() if k not in known}
+    data.update(config_to_dict(config))
+    try:
+        write_atomic(path, tomli_w.dumps(data).encode("utf-8"))
+    except OSError as err:
+        raise BadInput(f"the config file could not be written ({err.strerror or err})", path=path) from None
     return path
