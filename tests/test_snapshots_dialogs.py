@@ -59,7 +59,7 @@ def fixed_check(folder: str, name: str) -> tuple[str, str | None]:
     if not name:
         return path, "Type a name for the environment (for example .venv)."
     if path == f"{PROJECT}/.venv":
-        return path, f"{path} is already an environment; choose another name."
+        return path, f"{name} is already an environment there; choose another name."
     return path, None
 
 

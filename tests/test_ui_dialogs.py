@@ -132,7 +132,9 @@ async def test_create_refuses_an_existing_environment(tmp_path: Any) -> None:
     app = Host(dialog)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "is already an environment" in text_of(dialog, "#problem")
+        assert text_of(dialog, "#problem") == (
+            ".venv is already an environment there; choose another name."
+        )
         assert dialog.query_one("#create", Button).disabled
         await pilot.press("enter", "ctrl+s")
         await pilot.pause()
@@ -152,8 +154,9 @@ async def test_create_says_what_is_wrong_as_you_type(tmp_path: Any) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await clear_and_type(pilot, "#name", "taken")
-        taken = tmp_path / "taken"
-        assert text_of(dialog, "#problem") == f"{taken} already exists; choose another name."
+        assert text_of(dialog, "#target") == f"Creates {tmp_path / 'taken'}"
+        taken = "A folder taken already exists there; choose another name."
+        assert text_of(dialog, "#problem") == taken
         await clear_and_type(pilot, "#name", "")
         assert "Type a name" in text_of(dialog, "#problem")
         await clear_and_type(pilot, "#name", "a/b")
@@ -190,7 +193,7 @@ def test_check_location_sentences(tmp_path: Any) -> None:
     _path, problem = check_location(str(tmp_path / "file.txt"), ".venv")
     assert problem == f"{tmp_path / 'file.txt'} is a file, not a folder."
     _path, problem = check_location(str(tmp_path), "file.txt")
-    assert problem == f"{tmp_path / 'file.txt'} already exists and is a file; choose another name."
+    assert problem == "A file file.txt already exists there; choose another name."
     assert check_location("", "x")[1] == "Type the folder to create the environment in."
 
 
@@ -231,7 +234,8 @@ async def test_install_refuses_options_and_shell_and_accepts_a_requirement() -> 
             await pilot.pause()
             assert app.results == []
         await clear_and_type(pilot, "#requirements", "A>=1")
-        assert text_of(dialog, "#problem") == ""
+        assert not dialog.query_one("#problem").display
+        assert text_of(dialog, "#preview") == "Install: A>=1"
         assert not dialog.query_one("#go", Button).disabled
         await pilot.press("enter")
         await pilot.pause()
@@ -434,3 +438,48 @@ async def test_help_shows_the_keys_and_closes(key: str) -> None:
         await pilot.press(key)
         await pilot.pause()
     assert app.results == [None]
+
+
+# -- fits 80x24 --------------------------------------------------------------------------------
+
+
+def _environment() -> Environment:
+    return env("/usr/bin/python3")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda tmp: CreateEnvScreen(INTERPRETERS, str(tmp)),
+        lambda tmp: ConfirmScreen("Delete environment", f"Delete {tmp}/.venv?"),
+        lambda tmp: InstallScreen("floor-2", initial="--index-url=x"),
+        lambda tmp: RebuildScreen(_environment(), INTERPRETERS * 3),
+        lambda tmp: TaskLogScreen("Install A", lambda: None),
+    ],
+    ids=["create", "confirm", "install", "rebuild", "tasklog"],
+)
+async def test_every_dialog_fits_80x24(make: Any, tmp_path: Any) -> None:
+    """Nothing is cut off or hidden behind a scroll at 80x24: every button is on screen."""
+    dialog = make(tmp_path)
+    app = Host(dialog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = dialog.query_one(".dialog")
+        assert box.max_scroll_y == 0
+        screen_region = dialog.region
+        for button in dialog.query(Button):
+            assert screen_region.contains_region(button.region), button.id
+            assert button.region.height == 3
+
+
+async def test_create_enter_on_a_checkbox_submits(tmp_path: Any) -> None:
+    dialog = CreateEnvScreen(INTERPRETERS, str(tmp_path))
+    app = Host(dialog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "tab")  # name -> interpreters -> first checkbox
+        assert app.focused is dialog.query_one("#system", Checkbox)
+        await pilot.press("space", "enter")
+        await pilot.pause()
+    [request] = app.results
+    assert request.system_site_packages and request.path == str(tmp_path / ".venv")

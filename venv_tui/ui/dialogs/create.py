@@ -43,6 +43,7 @@ DIALOG_CSS = """
     max-width: 100%;
     height: auto;
     max-height: 100%;
+    overflow-y: auto;  /* a long path may wrap: scroll rather than cut the buttons off */
     border: round $primary;
     border-title-style: bold;
     border-title-color: $text;
@@ -230,12 +231,14 @@ def check_location(folder: str, name: str) -> tuple[str, str | None]:
         return path, f"The folder {base} does not exist."
     if not os.path.isdir(base):
         return path, f"{base} is a file, not a folder."
+    # The form shows the full path just above this sentence: it is not repeated here, so the
+    # sentence fits one line at 80 columns.
     if os.path.lexists(path):
         if is_environment(path):
-            return path, f"{path} is already an environment; choose another name."
+            return path, f"{name} is already an environment there; choose another name."
         if os.path.isdir(path):
-            return path, f"{path} already exists; choose another name."
-        return path, f"{path} already exists and is a file; choose another name."
+            return path, f"A folder {name} already exists there; choose another name."
+        return path, f"A file {name} already exists there; choose another name."
     if not os.access(base, os.W_OK | os.X_OK):
         return path, f"You cannot write in {base}."
     return path, None

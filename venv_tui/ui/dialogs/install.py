@@ -122,9 +122,8 @@ class InstallScreen(ModalScreen[list[str] | None]):
         padding: 0 1;
         height: auto;
     }
-    InstallScreen .problem {
-        min-height: 1;
-        margin-bottom: 1;
+    InstallScreen .buttons {
+        margin-top: 1;
     }
     """
     )
@@ -174,7 +173,9 @@ class InstallScreen(ModalScreen[list[str] | None]):
         preview.update(
             Content.assemble((f"{self.action_label}: ", "dim"), (" · ".join(valid), "bold"))
         )
-        self.query_one("#problem", Static).update(problem or "")
+        problem_line = self.query_one("#problem", Static)
+        problem_line.display = bool(problem)
+        problem_line.update(problem or "")
         self.query_one("#go", Button).disabled = not valid
         return valid, problem
 
