@@ -18,8 +18,11 @@ from venv_tui.services.pyvenv import PYVENV_CFG, PyvenvCfg, read_pyvenv_cfg
 
 # "python3.12", "python3.12t", "pypy3.10", "python3.12.exe"
 _VERSIONED_NAME = re.compile(r"^(?:python|pypy)(\d+\.\d+)", re.IGNORECASE)
-# What an interpreter's file name starts with.
-_INTERPRETER_NAME = re.compile(r"^(?:python|pypy|graalpy|jython|ipy)", re.IGNORECASE)
+# An interpreter's file name: python, python3, python3.12, python3.6m, python3.13t, pypy3.10,
+# pythonw.exe; not python3.12-config nor python3.12-gdb.py.
+_INTERPRETER_NAME = re.compile(
+    r"^(?:python|pypy|graalpy|jython|ipy)w?(?:\d+(?:\.\d+)*)?[a-z]?(?:\.exe)?$", re.IGNORECASE
+)
 # "python3.12" / "pypy3.10" folders under lib/.
 _LIB_VERSION_DIR = re.compile(r"^(python|pypy)(\d+\.\d+)t?$", re.IGNORECASE)
 
@@ -200,7 +203,7 @@ def _base_dirs_for_venv(
 
 
 def _looks_like_interpreter(path: str) -> bool:
-    if not os.path.isfile(path):
+    if not os.path.isfile(path) or not os.access(path, os.X_OK):
         return False
     names = (os.path.basename(path), os.path.basename(os.path.realpath(path)))
     return any(_INTERPRETER_NAME.match(n) for n in names)
@@ -224,6 +227,7 @@ def _interpreter_site(path: str) -> Site:
     prefix = _prefix_of(path)
     if version is None:
         version = _version_from_prefix(prefix)
+    version = _full_version(prefix, version) or version
     dirs = _prefix_dirs(prefix, _short(version), implementation)
     if not dirs:
         dirs = (os.path.join(prefix, "lib", f"python{_short(version) or '3'}", "site-packages"),)
@@ -265,6 +269,30 @@ def _version_from_prefix(prefix: str) -> str | None:
         return None
     versions = {m.group(2) for n in names if (m := _LIB_VERSION_DIR.match(n))}
     return versions.pop() if len(versions) == 1 else None
+
+
+_PY_VERSION = re.compile(rb'#define\s+PY_VERSION\s+"(\d+\.\d+\.\d+)')
+_FULL_VERSION = re.compile(r"(\d+\.\d+\.\d+)")
+
+
+def _full_version(prefix: str, short: str | None) -> str | None:
+    """ "3.12.1" for a "3.12" installation: from the C headers it ships (CPython's
+    ``patchlevel.h``), else from a prefix named for it (pyenv's ``3.12.1``, uv's
+    ``cpython-3.12.1-linux-x86_64-gnu``). None when neither says."""
+    if not short:
+        return None
+    header = os.path.join(prefix, "include", f"python{short}", "patchlevel.h")
+    try:
+        with open(header, "rb") as fh:
+            match = _PY_VERSION.search(fh.read(16 * 1024))
+    except OSError:
+        match = None
+    if match and match.group(1).decode().startswith(short + "."):
+        return match.group(1).decode()
+    named = _FULL_VERSION.search(os.path.basename(prefix))
+    if named and named.group(1).startswith(short + "."):
+        return named.group(1)
+    return None
 
 
 def _prefix_dirs(prefix: str, short: str | None, implementation: str) -> tuple[str, ...]:
