@@ -170,6 +170,24 @@ def test_base_interpreter_gone_is_a_problem_not_an_error(
     assert pairs(read_packages(site)) == [("A", "1.5.7")]
 
 
+def test_broken_interpreter_link_is_a_problem(make_venv) -> None:
+    env = make_venv("dangling")
+    write(
+        os.path.join(site_packages(env), "Here-1.0.dist-info", "METADATA"),
+        "Name: Here\nVersion: 1\n",
+    )
+    python = os.path.join(env, "bin", "python")
+    for name in os.listdir(os.path.join(env, "bin")):
+        if name.startswith("python"):
+            os.remove(os.path.join(env, "bin", name))
+    assert open_site(env).problem == "it has no interpreter of its own (bin/python is missing)"
+    gone = os.path.join(env, "no-such-python")
+    os.symlink(gone, python)
+    site = open_site(python)
+    assert site.problem == f"its interpreter {python} points to {gone}, which no longer exists"
+    assert pairs(read_packages(site)) == [("Here", "1")]
+
+
 # -- egg-info, .egg-link and PEP 660 editables ---------------------------------------------------
 
 

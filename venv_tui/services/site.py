@@ -176,7 +176,7 @@ def _venv_problem(cfg: PyvenvCfg, python: str | None, base: str | None) -> str |
         target = os.readlink(python)
         return f"its interpreter {python} points to {target}, which no longer exists"
     if base is not None:
-        return None
+        return None if python else "it has no interpreter of its own (bin/python is missing)"
     named = cfg.base_executable or cfg.home
     if named:
         return f"the base interpreter {named} no longer exists"
