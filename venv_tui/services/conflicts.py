@@ -143,7 +143,9 @@ def check_python(requires: str, actual: str | None) -> PythonCheck:
         return PythonCheck(
             requires, actual, "unverifiable", f"Python {actual} cannot be compared with {requires}"
         )
-    if spec.contains(version, prereleases=True):
+    # pip compares requires-python with sys.version_info[:3]: a 3.13.0rc1 counts as 3.13.0.
+    release = Version(".".join(str(part) for part in version.release[:3]))
+    if spec.contains(release, prereleases=True):
         return PythonCheck(
             requires, actual, "ok", f"Python {actual} runs here, as {requires} needs"
         )

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # other people's files (a venv's site-packages is full of requirements*.txt and pyprojects).
 _SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", "site-packages", "dist-packages"})
 _SCRIPT_SUFFIXES = (".py", ".pyw")
+_FILE_SUFFIXES = (".py", ".pyw", ".toml", ".txt", ".in")
 _FIND_DEPTH = 2
 _SNIFF_BYTES = 1 << 20  # a PEP 723 block further than 1 MiB into a file is not worth finding
 
@@ -40,10 +41,11 @@ def load_source(
     """Read what ``path`` needs: a folder (its pyproject.toml, else its requirements.txt), a
     ``*.toml`` (pyproject), a script (its PEP 723 block, else its imports, mapped to
     distributions through ``packages``) or a requirements file. Raises BadInput."""
-    if os.path.isdir(path):
+    # A folder named like a file ("robot.py/") is a mistake, not a project: say so.
+    if os.path.isdir(path) and not path.rstrip(os.sep).endswith(_FILE_SUFFIXES):
         for name in ("pyproject.toml", "requirements.txt"):
             candidate = os.path.join(path, name)
-            if os.path.isfile(candidate):
+            if os.path.exists(candidate):
                 return load_source(candidate, extras=extras, groups=groups, packages=packages)
         raise BadInput(f"{path} has no pyproject.toml or requirements.txt")
     if (extras or groups) and not path.endswith(".toml"):
