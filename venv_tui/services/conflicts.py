@@ -73,7 +73,7 @@ def check_requirement(
             None,
             f"{target_name} needs {text}; what that installs is only known once pip builds it",
         )
-    dist = packages.by_key().get(canonicalize_name(name))
+    dist = _by_key(packages).get(canonicalize_name(name))
     if dist is None:
         if req.constraint:
             return result(
@@ -238,6 +238,20 @@ def rank_fits(
 # -- helpers ---------------------------------------------------------------------------------
 
 
+# The last PackageSet's name index: one check asks it once per requirement, and building it
+# canonicalises every installed name. Kept by identity, so it is never stale.
+_INDEX: list[tuple[PackageSet, dict[str, Distribution]]] = []
+
+
+def _by_key(packages: PackageSet) -> dict[str, Distribution]:
+    last = _INDEX[-1] if _INDEX else None  # one read: worker threads may check at once
+    if last is not None and last[0] is packages:
+        return last[1]
+    index = packages.by_key()
+    _INDEX[:] = [(packages, index)]
+    return index
+
+
 def _parse(text: str) -> Requirement | None:
     from packaging.requirements import InvalidRequirement, Requirement
 
@@ -265,7 +279,7 @@ def _extra_lacking(
     """The first requirement that ``dist[extra]`` adds and that is not met, or None."""
     from packaging.utils import canonicalize_name
 
-    installed = packages.by_key()
+    installed = _by_key(packages)
     with_extra = {**markers, "extra": extra}
     without = {**markers, "extra": ""}
     for raw in dist.requires:
