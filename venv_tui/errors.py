@@ -44,3 +44,9 @@ def location(path: str | None, line: int | None) -> str:
     if line:
         return f"line {line}"
     return ""
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """User text as it goes into a message: one line, at most ``limit`` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

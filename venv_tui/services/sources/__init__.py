@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from venv_tui.errors import BadInput
+from venv_tui.errors import BadInput, shorten
 from venv_tui.model import PackageSet, RequirementSource, SourceRequirement
 
 if TYPE_CHECKING:
@@ -188,7 +188,9 @@ def requirement(text: str, *, path: str | None, line: int | None) -> Requirement
     except InvalidRequirement as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else "it cannot be read"
         raise BadInput(
-            f"'{text}' is not a valid requirement ({reason.rstrip('.')})", path=path, line=line
+            f"'{shorten(text)}' is not a valid requirement ({reason.rstrip('.')})",
+            path=path,
+            line=line,
         ) from None
 
 
