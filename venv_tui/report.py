@@ -70,11 +70,20 @@ def packages_json(packages: PackageSet) -> dict[str, Any]:
                 "inherited": d.inherited,
                 "editable_location": d.editable_location,
                 "installer": d.installer,
+                "problem": d.problem,
             }
             for d in packages.distributions
         ],
-        "problems": list(packages.problems),
+        "problems": package_problems(packages),
     }
+
+
+def package_problems(packages: PackageSet) -> list[str]:
+    """Every sentence about what could not be read, or was read but is odd, in one list."""
+    out = list(packages.problems)
+    # Each sentence already names the metadata folder it is about.
+    out += [d.problem for d in (*packages.distributions, *packages.shadowed) if d.problem]
+    return out
 
 
 def check_json(result: CheckResult) -> dict[str, Any]:
@@ -177,7 +186,7 @@ def packages_text(packages: PackageSet) -> str:
         parts.append(f"warning: {site.problem}")
     if rows:
         parts.append(table(rows, ["name", "version", "flags"]))
-    parts += [f"warning: {p}" for p in packages.problems]
+    parts += [f"warning: {p}" for p in package_problems(packages)]
     return "\n".join(parts)
 
 

@@ -109,7 +109,7 @@ def read_pyvenv_cfg(folder: str) -> PyvenvCfg:
     except OSError as err:
         raise BadInput(f"pyvenv.cfg cannot be read ({err.strerror})", path=folder) from None
     if b"\0" in data:
-        raise BadInput("pyvenv.cfg is not a text file", path=cfg_path)
+        raise BadInput("pyvenv.cfg is not a text file", path=folder)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -117,5 +117,5 @@ def read_pyvenv_cfg(folder: str) -> PyvenvCfg:
         text = data.decode("latin-1")
     cfg = parse_pyvenv_cfg(text, folder)
     if not cfg.values:
-        raise BadInput("pyvenv.cfg is empty or has no 'key = value' line", path=cfg_path)
+        raise BadInput("pyvenv.cfg is empty or has no 'key = value' line", path=folder)
     return cfg
