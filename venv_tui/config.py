@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from venv_tui import tomlread
 from venv_tui.errors import BadInput
 
 APP_NAME = "venv-tui"
@@ -36,6 +35,9 @@ def config_dir(environ: Mapping[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     if env.get(CONFIG_ENV):
         return env[CONFIG_ENV]
+    if sys.platform.startswith("linux"):
+        # What platformdirs answers on Linux, without its import cost on every headless run.
+        return os.path.join(_xdg(env, "XDG_CONFIG_HOME", ".config"), APP_NAME)
     from platformdirs import user_config_dir
 
     return user_config_dir(APP_NAME, appauthor=False)
@@ -45,9 +47,18 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     if env.get(CACHE_ENV):
         return env[CACHE_ENV]
+    if sys.platform.startswith("linux"):
+        return os.path.join(_xdg(env, "XDG_CACHE_HOME", ".cache"), APP_NAME)
     from platformdirs import user_cache_dir
 
     return user_cache_dir(APP_NAME, appauthor=False)
+
+
+def _xdg(env: Mapping[str, str], variable: str, default: str) -> str:
+    value = env.get(variable, "").strip()
+    if value and os.path.isabs(value):
+        return value
+    return os.path.join(env.get("HOME") or os.path.expanduser("~"), default)
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> str:
@@ -64,6 +75,8 @@ def _expand(value: str) -> str:
 
 def parse_config(text: str, path: str = "config.toml") -> Config:
     """A :class:`Config` from TOML text; BadInput with the line for invalid TOML or types."""
+    from venv_tui import tomlread
+
     data = tomlread.loads(text, path=path, what="the config file")
     values: dict[str, Any] = {}
 
@@ -123,6 +136,8 @@ def config_to_dict(config: Config) -> dict[str, Any]:
 
 def write_atomic(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=folder)
@@ -161,6 +176,8 @@ def save_config(config: Config, path: str | None = None, *, environ: Mapping[str
             f"the config file cannot be read, so it was not rewritten ({err})", path=path
         ) from None
     if text:
+        from venv_tui import tomlread
+
         data = {k: v for k, v in tomlread.loads(text, path=path, what="the config file").items()}
     known = {f.name for f in fields(config)}
     data = {k: v for k, v in data.items() if k not in known}

@@ -9,7 +9,6 @@ a headless command pays only for what it uses.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,8 @@ from venv_tui.model import (
 )
 
 if TYPE_CHECKING:
+    import threading
+
     from venv_tui.config import Config
 
 LineCallback = Callable[[str], None]
