@@ -130,12 +130,19 @@ def row(what: str, ours: float | None, peers: list[tuple[str, float | None]], ta
     for name, value in peers:
         if value is None or ours is None:
             continue
-        parts.append(f"{name} {value:.0f} ms (x{value / ours:.0f})")
+        ratio = value / ours
+        parts.append(
+            f"{name} {value:.0f} ms (x{ratio:.0f})"
+            if ratio >= 10
+            else f"{name} {value:.0f} ms (x{ratio:.1f})"
+        )
     return f"{what:<44} {ours_s}   target {target:<10} " + "; ".join(parts)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     args = parser.parse_args()
     runs_fast, runs_proc = (20, 3) if args.quick else (100, 10)
@@ -161,7 +168,9 @@ def main() -> int:
         ours = median_ms(lambda: read_packages(open_site(env)), runs_fast)
         pip_list = median_ms(lambda: run_quiet([env_python, "-m", "pip", "list"], pip_env), runs_proc)
         uv_list = (
-            median_ms(lambda: run_quiet([uv, "pip", "list", "--python", env_python]), runs_proc) if uv else None
+            median_ms(lambda: run_quiet([uv, "pip", "list", "--python", env_python]), runs_proc)
+            if uv
+            else None
         )
         lines.append(
             row(
@@ -186,7 +195,9 @@ def main() -> int:
         ours_check = median_ms(lambda: environment_problems(read_packages(open_site(env))), runs_fast)
         pip_check = median_ms(lambda: run_quiet([env_python, "-m", "pip", "check"], pip_env), runs_proc)
         uv_check = (
-            median_ms(lambda: run_quiet([uv, "pip", "check", "--python", env_python]), runs_proc) if uv else None
+            median_ms(lambda: run_quiet([uv, "pip", "check", "--python", env_python]), runs_proc)
+            if uv
+            else None
         )
         lines.append(
             row(
@@ -202,11 +213,17 @@ def main() -> int:
         scan_env = {"HOME": fake_home, "PATH": os.environ.get("PATH", "")}
         found = find_environments(roots=[tree], depth=4, environ=scan_env, cwd=fake_home)
         ours_scan = median_ms(
-            lambda: find_environments(roots=[tree], depth=4, environ=scan_env, cwd=fake_home), runs_fast // 4 or 5
+            lambda: find_environments(roots=[tree], depth=4, environ=scan_env, cwd=fake_home),
+            runs_fast // 4 or 5,
         )
         walk = median_ms(lambda: sum(1 for _ in os.walk(tree)), 5)
         lines.append(
-            row(f"find {len(found)} environments under a folder (warm)", ours_scan, [("os.walk", walk)], "<= 50 ms")
+            row(
+                f"find {len(found)} environments under a folder (warm)",
+                ours_scan,
+                [("os.walk", walk)],
+                "<= 50 ms",
+            )
         )
 
         interpreters = find_interpreters()
