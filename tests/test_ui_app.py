@@ -3,14 +3,12 @@ environments where the behaviour depends on the disk (watching, installing, dele
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 from collections.abc import Sequence
 
-import pytest
-
 from ui_data import ATTIC, DEFAULT_PY, FLOOR, HOUSE, INTERPRETERS, FakeServices, demo_app
+
 from venv_tui.model import Environment, PipResult
 from venv_tui.services import Services, story
 from venv_tui.ui.app import VenvTuiApp, new_conflicts, pick_interpreter
@@ -201,7 +199,8 @@ async def test_watched_file_edit_updates_warnings_and_notifies(tmp_path) -> None
         started = time.monotonic()
         needs.write_text("A>=2\nB>=4\n")
         changed = await wait_for(
-            pilot, lambda: any("requirements.txt does not fit" in r for r in rows(app, "scripts-table"))
+            pilot,
+            lambda: any("requirements.txt does not fit" in r for r in rows(app, "scripts-table")),
         )
         assert changed, rows(app, "scripts-table")
         assert time.monotonic() - started < 1.5
@@ -236,7 +235,9 @@ async def test_delete_of_an_interpreter_is_refused_with_the_reason() -> None:
         await select_env(pilot, app, DEFAULT_PY)
         await pilot.press("d")
         await settle(pilot)
-        assert any(n.startswith("Delete refused") and "not an environment" in n for n in notifications(app))
+        assert any(
+            n.startswith("Delete refused") and "not an environment" in n for n in notifications(app)
+        )
         assert not [c for c in services.calls if c[0] == "delete"]
 
 
@@ -266,7 +267,9 @@ class _SymlinkServices(FakeServices):
         super().__init__()
         self.link = link
         self.environment_list.append(
-            Environment(link, "linked", "3.12.4", DEFAULT_PY, "venv", False, "ok", None, False, "root")
+            Environment(
+                link, "linked", "3.12.4", DEFAULT_PY, "venv", False, "ok", None, False, "root"
+            )
         )
 
     def check_deletable(self, path: str) -> str:
@@ -288,7 +291,7 @@ async def test_delete_refuses_a_symlink_and_removes_nothing(tmp_path) -> None:
         await pilot.press("d")
         await settle(pilot)
         refusals = [n for n in notifications(app) if n.startswith("Delete refused")]
-        assert refusals and "symlink" in refusals[0].lower() or "link" in refusals[0].lower()
+        assert refusals and "link" in refusals[0].lower(), notifications(app)
         assert type(app.screen).__name__ != "ConfirmScreen"
     assert link.is_symlink() and os.path.isfile(os.path.join(real, "pyvenv.cfg"))
 
@@ -350,12 +353,16 @@ class OfflineServices(Services):
         super().__init__(environ=environ, cwd=cwd)
         self.wheels = wheels
 
-    def pip(self, env_path: str, action: str, requirements: Sequence[str], **kw: object) -> PipResult:
+    def pip(
+        self, env_path: str, action: str, requirements: Sequence[str], **kw: object
+    ) -> PipResult:
         kw["extra_args"] = ["--no-index", "--find-links", self.wheels]
         return super().pip(env_path, action, requirements, **kw)  # type: ignore[arg-type]
 
 
-async def test_install_through_the_app_into_a_real_environment(tmp_path, story_wheels, monkeypatch) -> None:
+async def test_install_through_the_app_into_a_real_environment(
+    tmp_path, story_wheels, monkeypatch
+) -> None:
     for key in [k for k in os.environ if k.startswith("PIP_")]:
         monkeypatch.delenv(key)
     env = story.make_venv(str(tmp_path / "floor"))
@@ -371,16 +378,14 @@ async def test_install_through_the_app_into_a_real_environment(tmp_path, story_w
         assert type(app.screen).__name__ == "InstallScreen"
         await pilot.press(*"A==1.0.0")
         await pilot.press("enter")
-        await settle(pilot)
-        for _ in range(100):  # pip takes a moment; the log screen stays until closed
-            if app.workers and not any(w.is_running for w in app.workers):
-                break
-            await asyncio.sleep(0.1)
-        await settle(pilot)
+        await settle(pilot)  # waits for the pip worker too; the log stays until closed
         assert type(app.screen).__name__ == "TaskLogScreen"
         await pilot.press("escape")
         assert await wait_for(
             pilot, lambda: [r.split()[0] for r in rows(app, "packages-table")] == ["A"], timeout=5
         ), rows(app, "packages-table")
-    assert any(name.startswith("A-1.0.0.dist-info") or name.startswith("a-1.0.0.dist-info")
-               for _, dirs, _ in os.walk(env) for name in dirs)
+    assert any(
+        name.startswith("A-1.0.0.dist-info") or name.startswith("a-1.0.0.dist-info")
+        for _, dirs, _ in os.walk(env)
+        for name in dirs
+    )

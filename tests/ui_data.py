@@ -494,4 +494,6 @@ def demo_app(**kw: object):
     kw.setdefault("project", HOUSE)
     kw.setdefault("active", FLOOR[1])
     kw.setdefault("live", False)
-    return VenvTuiApp(services, **kw)  # type: ignore[arg-type]
+    app = VenvTuiApp(services, **kw)  # type: ignore[arg-type]
+    app.animation_level = "none"  # no tab underline sliding in a picture
+    return app

@@ -295,6 +295,8 @@ class VenvTuiApp(App[int]):
 
     @on(Tabs.TabActivated, "#panel-tabs")
     def _tab_chosen(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id != event.tabs.active:
+            return  # a stale echo of an earlier programmatic switch, not the user's click
         panel_id = (event.tab.id or "").removeprefix("tab-")
         if panel_id and panel_id != self.current_panel:
             self.action_panel(panel_id)
