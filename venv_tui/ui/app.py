@@ -208,8 +208,10 @@ class VenvTuiApp(App[int]):
         active: str | None = None,
         live: bool = True,
         poll_interval: float = 0.5,
+        pip_args: Sequence[str] = (),
     ) -> None:
         super().__init__()
+        self.pip_args = tuple(pip_args)  # e.g. the demo's offline wheels: --find-links DIR
         self.services = services
         self.watch_paths = tuple(watch)
         self.project = project
@@ -727,7 +729,12 @@ class VenvTuiApp(App[int]):
             if result.ok and install:
                 on_line(f"Installing {', '.join(install)} into {path}")
                 result = services.pip(
-                    path, "install", list(install), on_line=on_line, cancel=cancel
+                    path,
+                    "install",
+                    list(install),
+                    on_line=on_line,
+                    cancel=cancel,
+                    extra_args=self.pip_args,
                 )
             return result
 
@@ -836,7 +843,7 @@ class VenvTuiApp(App[int]):
         self.run_task(
             title,
             lambda on_line, cancel: services.pip(
-                env.path, action, reqs, on_line=on_line, cancel=cancel
+                env.path, action, reqs, on_line=on_line, cancel=cancel, extra_args=self.pip_args
             ),
         )
 
@@ -928,7 +935,8 @@ class VenvTuiApp(App[int]):
         python = pick_interpreter(self.interpreters, source.requires_python, default)
         stem = os.path.splitext(result.name)[0]
         needs = [r.text for r in source.requirements if r.text and not r.constraint]
-        folder = os.path.dirname(os.path.abspath(result.path))
+        # A new floor of the house: next to the others when there is a project folder.
+        folder = self.project or os.path.dirname(os.path.abspath(result.path))
 
         def chosen(request: object | None) -> None:
             self._create_chosen(request, install=needs, light=True)
@@ -1002,7 +1010,17 @@ def run(
     demo: bool = False,
 ) -> int:
     """Build the app and run it in this terminal; the exit status for the command line."""
-    del demo  # the demo is prepared by the caller (see venv_tui.ui.demo); kept for the CLI's call
-    app = VenvTuiApp(services, watch=watch, project=project, roots=roots, active=active)
+    from venv_tui.ui.demo import demo_active
+
+    if active is None and (demo or project):
+        # The demo house opens with floor 1's lamp on (a stat call; nothing else is read here).
+        active = demo_active(project)
+    pip_args: list[str] = []
+    if project and demo_active(project) is not None:
+        # The demo house is offline: pip finds the story's packages in its wheels folder.
+        pip_args = ["--no-index", "--find-links", os.path.join(project, "wheels")]
+    app = VenvTuiApp(
+        services, watch=watch, project=project, roots=roots, active=active, pip_args=pip_args
+    )
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -31,6 +31,16 @@ class Table(DataTable):
             id=id, cursor_type="row", zebra_stripes=False, cursor_foreground_priority="renderable"
         )
 
+    def set_columns(self, *labels: str) -> None:
+        self._labels = labels
+        self.add_columns(*labels)
+
+    def reset(self) -> None:
+        """Empty the table, columns too, so that widths are measured again from the new rows
+        (a plain ``clear()`` sometimes kept the header-only widths of the first fill)."""
+        self.clear(columns=True)
+        self.add_columns(*getattr(self, "_labels", ()))
+
     def selected_key(self) -> str | None:
         """The key of the row under the cursor, or None when the table is empty."""
         if self.row_count == 0:

@@ -80,7 +80,7 @@ class EnvironmentsPanel(Panel):
 
     def compose(self) -> ComposeResult:
         table = Table(id="environments-table")
-        table.add_columns("", "Name", "Python", "Creator", "Health", "Path")
+        table.set_columns("", "Name", "Python", "Creator", "Health", "Path")
         yield table
         yield Static("", id="environment-note", classes="note")
 
@@ -92,7 +92,7 @@ class EnvironmentsPanel(Panel):
         home: str | None = None,
     ) -> None:
         table = self.table
-        table.clear()
+        table.reset()
         for env in environments:
             table.add_row(*environment_row(env, env.path == active, home), key=env.path)
         table.move_to_key(selected)

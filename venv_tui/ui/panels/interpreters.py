@@ -56,14 +56,14 @@ class InterpretersPanel(Panel):
 
     def compose(self) -> ComposeResult:
         table = Table(id="interpreters-table")
-        table.add_columns("", "Version", "Found", "Path")
+        table.set_columns("", "Version", "Found", "Path")
         yield table
         yield Static("", id="interpreter-note", classes="note")
 
     def show(self, interpreters: Sequence[Interpreter], home: str | None = None) -> None:
         table = self.table
         keep = table.selected_key()
-        table.clear()
+        table.reset()
         for interp in interpreters:
             table.add_row(*interpreter_row(interp, home), key=interp.path)
         table.move_to_key(keep)

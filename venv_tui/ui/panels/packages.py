@@ -109,7 +109,7 @@ class PackagesPanel(Panel):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter by name (esc clears)", id="package-filter")
         table = Table(id="packages-table")
-        table.add_columns("Name", "Version", "Flags")
+        table.set_columns("Name", "Version", "Flags")
         yield table
         yield Static("", id="package-detail", classes="detail")
 
@@ -130,7 +130,7 @@ class PackagesPanel(Panel):
 
     def _fill(self, error: str | None = None) -> None:
         table = self.table
-        table.clear()
+        table.reset()
         detail_widget = self.query_one("#package-detail", Static)
         if self.packages is None:
             self.border_subtitle = ""

@@ -109,7 +109,7 @@ class ScriptsPanel(Panel):
 
     def compose(self) -> ComposeResult:
         table = Table(id="scripts-table")
-        table.add_columns("", "Fit")
+        table.set_columns("", "Fit")
         table.show_header = False
         yield table
 
@@ -122,7 +122,7 @@ class ScriptsPanel(Panel):
     ) -> None:
         table = self.table
         keep = table.selected_key()
-        table.clear()
+        table.reset()
         if error is not None:
             table.add_row(Text.styled("!", "bold red"), Text.styled(error, "red"), key="\0error")
         for result in results:
