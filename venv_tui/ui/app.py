@@ -170,7 +170,8 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
 class VenvTuiApp(App[int]):
     """See every interpreter and environment, what each holds, and whether the robots fit."""
 
-    CSS_PATH = "app.tcss"
+    # Absolute, so that a subclass defined elsewhere (a test, a plugin) still finds it.
+    CSS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "app.tcss")
     TITLE = "venv-tui"
     COMMANDS = App.COMMANDS | {VenvCommands}
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
@@ -268,7 +269,8 @@ class VenvTuiApp(App[int]):
 
             self._watcher = Watcher(self.post_message_from_watcher, self.poll_interval)
             self._watcher.start()
-        self.scan()
+        # Paint the empty house first, then read the disk: the first frame never waits.
+        self.call_after_refresh(self.scan)
 
     def on_unmount(self) -> None:
         if self._watcher is not None:
