@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Sequence
 
+import pytest
 from ui_data import ATTIC, DEFAULT_PY, FLOOR, HOUSE, INTERPRETERS, FakeServices, demo_app
 
 from venv_tui.model import Environment, PipResult
@@ -389,3 +390,55 @@ async def test_install_through_the_app_into_a_real_environment(
         for _, dirs, _ in os.walk(env)
         for name in dirs
     )
+
+
+# -- the demo --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("demo-cache"))
+
+
+def test_demo_house_is_built_once_and_rebuilt_when_damaged(demo_cache: str) -> None:
+    import shutil
+
+    from venv_tui.ui.demo import MARKER, demo_active, is_whole, prepare_demo
+
+    root, robots = prepare_demo(demo_cache)
+    assert is_whole(root)
+    assert [os.path.basename(r) for r in robots] == [
+        "robot_one.py",
+        "robot_two.py",
+        "robot_three.py",
+    ]
+    assert demo_active(root) == os.path.join(root, "floor-1")
+    assert demo_active(demo_cache) is None  # not a demo house: no lamp chosen for the user
+    marker = os.path.join(root, MARKER)
+    built = os.stat(marker).st_mtime_ns
+    assert prepare_demo(demo_cache)[0] == root
+    assert os.stat(marker).st_mtime_ns == built  # reused, not rebuilt
+    shutil.rmtree(os.path.join(root, "floor-2"))
+    assert not is_whole(root)
+    prepare_demo(demo_cache)
+    assert is_whole(root) and os.stat(marker).st_mtime_ns != built
+
+
+async def test_the_app_opens_on_the_demo_house_with_real_services(demo_cache: str) -> None:
+    from venv_tui.ui.demo import demo_active, prepare_demo
+
+    root, robots = prepare_demo(demo_cache)
+    environ = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    services = Services(environ=environ, cwd=root)
+    app = VenvTuiApp(
+        services, watch=robots, project=root, roots=[root], active=demo_active(root), live=False
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        envs = rows(app, "environments-table")
+        assert any(r.startswith("● floor 1") for r in envs), envs
+        assert sum(1 for r in envs if r.startswith("○ floor")) == 2
+        scripts = rows(app, "scripts-table")
+        assert "✓ robot_one.py fits floor 1" in scripts, scripts
+        assert any("robot_two.py does not fit floor 1" in r for r in scripts)
+        assert any("A 1.0.0 is installed, robot_three.py needs A>=2" in r for r in scripts)

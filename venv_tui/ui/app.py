@@ -975,6 +975,7 @@ class VenvTuiApp(App[int]):
         what = "Python" if repl else "a shell"
         try:
             with self.suspend():
+                print(f"venv-tui: {what} inside {env.path}; type exit to come back.", flush=True)
                 subprocess.run(list(command.argv), env=command.env or None, check=False)
         except SuspendNotSupported:
             self.notify(
