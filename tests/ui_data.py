@@ -13,14 +13,11 @@ from collections.abc import Callable, Sequence
 
 from venv_tui.errors import BadInput, Refused
 from venv_tui.model import (
-    CheckResult,
-    DependencyProblem,
     Distribution,
     Environment,
     Interpreter,
     PackageSet,
     PipResult,
-    RequirementCheck,
     RequirementSource,
     ShellCommand,
     Site,
@@ -226,114 +223,6 @@ PIP_LINES = (
 )
 
 
-# -- a small, honest checker for the fixed data ---------------------------------------------
-
-
-def _fallback_check(source: RequirementSource | None, packages: PackageSet) -> CheckResult:
-    """What the conflicts service says, for fixed data, in the same words."""
-    from packaging.requirements import Requirement
-    from packaging.utils import canonicalize_name
-
-    installed = packages.by_key()
-    if source is None:
-        problems = []
-        for dist in packages.distributions:
-            for text in dist.requires:
-                req = Requirement(text)
-                have = installed.get(canonicalize_name(req.name))
-                if have is None:
-                    problems.append(
-                        DependencyProblem(
-                            dist.name,
-                            dist.version,
-                            text,
-                            req.name,
-                            "missing",
-                            None,
-                            f"{dist.name} {dist.version} requires {text}, "
-                            f"but {req.name} is not installed",
-                        )
-                    )
-                elif not req.specifier.contains(have.version, prereleases=True):
-                    problems.append(
-                        DependencyProblem(
-                            dist.name,
-                            dist.version,
-                            text,
-                            req.name,
-                            "wrong-version",
-                            have.version,
-                            f"{dist.name} {dist.version} requires {text}, but "
-                            f"{have.name} {have.version} is installed",
-                        )
-                    )
-        return CheckResult(
-            packages.site.path, None, not problems, environment_problems=tuple(problems)
-        )
-    checks = []
-    script = source.display_name
-    for sreq in source.requirements:
-        req = Requirement(sreq.text)
-        have = installed.get(canonicalize_name(req.name))
-        if have is None:
-            checks.append(
-                RequirementCheck(
-                    sreq.text,
-                    req.name,
-                    "missing",
-                    None,
-                    f"{req.name} is not installed, {script} needs {sreq.text}",
-                    sreq.line,
-                )
-            )
-        elif not req.specifier.contains(have.version, prereleases=True):
-            checks.append(
-                RequirementCheck(
-                    sreq.text,
-                    req.name,
-                    "wrong-version",
-                    have.version,
-                    f"{have.name} {have.version} is installed, {script} needs {sreq.text}",
-                    sreq.line,
-                )
-            )
-        else:
-            checks.append(
-                RequirementCheck(
-                    sreq.text,
-                    req.name,
-                    "ok",
-                    have.version,
-                    f"{have.name} {have.version} fits {sreq.text}",
-                    sreq.line,
-                )
-            )
-    ok = all(c.status == "ok" for c in checks)
-    return CheckResult(packages.site.path, source.path, ok, requirements=tuple(checks))
-
-
-def _fallback_source(path: str) -> RequirementSource:
-    """A requirements file read from disk, one requirement per line (real parser when present)."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except OSError as err:
-        raise BadInput(f"cannot be read ({err.strerror})", path=path) from None
-    reqs = []
-    for number, line in enumerate(lines, 1):
-        text = line.split("#", 1)[0].strip()
-        if not text:
-            continue
-        try:
-            name = Requirement(text).name
-        except InvalidRequirement:
-            raise BadInput(f"'{text}' is not a valid requirement", path=path, line=number) from None
-        reqs.append(SourceRequirement(text=text, name=name, line=number, origin=path))
-    return RequirementSource(path=path, kind="requirements", requirements=tuple(reqs))
-
-
 class FakeServices(Services):
     """The house as fixed data. Records what the app asked to change."""
 
@@ -404,16 +293,8 @@ class FakeServices(Services):
             return SOURCES[path]
         if path in SOURCE_ERRORS:
             raise BadInput(SOURCE_ERRORS[path].split(": ", 1)[1], path=path, line=2)
-        try:
-            return super().load_source(path, extras=extras, groups=groups, packages=packages)
-        except ImportError:
-            return _fallback_source(path)
-
-    def check(self, source: RequirementSource | None, packages: PackageSet) -> CheckResult:
-        try:
-            return super().check(source, packages)
-        except ImportError:
-            return _fallback_check(source, packages)
+        # A real file (a test's temp script): the real parser reads it.
+        return super().load_source(path, extras=extras, groups=groups, packages=packages)
 
     # -- changing: recorded, with fixed output --------------------------------------------
 
