@@ -560,6 +560,12 @@ class VenvTuiApp(App[int]):
         assert isinstance(panel, InterpretersPanel)
         panel.note(self.interpreters)
 
+    @on(DataTable.RowHighlighted, "#scripts-table")
+    def _script_highlighted(self) -> None:
+        panel = self.panel("scripts")
+        assert isinstance(panel, ScriptsPanel)
+        panel.note()
+
     @on(DataTable.RowHighlighted, "#packages-table")
     def _package_highlighted(self) -> None:
         panel = self.panel("packages")

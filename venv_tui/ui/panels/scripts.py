@@ -8,6 +8,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.widgets import Static
 
 from venv_tui.model import CheckResult
 from venv_tui.ui.messages import SourceResult
@@ -112,6 +113,7 @@ class ScriptsPanel(Panel):
         table.set_columns("", "Fit")
         table.show_header = False
         yield table
+        yield Static("", id="script-note", classes="note")
 
     def show(
         self,
@@ -139,8 +141,17 @@ class ScriptsPanel(Panel):
                 key="\0none",
             )
         table.move_to_key(keep)
+        self.note()
         fits = sum(1 for r in results if r.fits)
         self.border_subtitle = f"{fits} of {len(results)} fit" if results else ""
+
+    def note(self) -> None:
+        """The whole sentence under the cursor, wrapped: a narrow terminal never cuts it off."""
+        table = self.table
+        text = ""
+        if table.row_count and 0 <= table.cursor_row < table.row_count:
+            text = str(table.get_row_at(table.cursor_row)[1]).strip()
+        self.query_one("#script-note", Static).update(Text(text))
 
     def selected_path(self) -> str | None:
         """The source under the cursor (any of its rows), or None."""
