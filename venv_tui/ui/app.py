@@ -848,10 +848,12 @@ class VenvTuiApp(App[int]):
     ) -> None:
         services = self.services
         reqs = list(requirements)
+        # Index options (the demo's --find-links) mean nothing to uninstall, which rejects them.
+        extra = self.pip_args if action != "uninstall" else ()
         self.run_task(
             title,
             lambda on_line, cancel: services.pip(
-                env.path, action, reqs, on_line=on_line, cancel=cancel, extra_args=self.pip_args
+                env.path, action, reqs, on_line=on_line, cancel=cancel, extra_args=extra
             ),
         )
 
