@@ -308,7 +308,7 @@ def run_app(args: argparse.Namespace) -> int:
             project = os.path.dirname(path)
     from venv_tui.ui.app import run
 
-    return run(services, watch=watch, project=project, roots=roots)
+    return run(services, watch=watch, project=project, roots=roots, demo=args.demo)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
