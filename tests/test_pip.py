@@ -343,3 +343,23 @@ def test_pip_cancelled_half_way_leaves_the_environment_readable(
     again = run_pip(env, "install", ["A==2.1.0"], extra_args=offline(story_wheels))
     assert again.ok, again.output_tail
     assert {"A-2.1.0.dist-info", "B-4.1.0.dist-info"} <= dist_infos(env)
+
+
+def test_an_old_driving_pip_is_explained_in_a_sentence() -> None:
+    from venv_tui.model import PipResult
+    from venv_tui.services.pip import explain_pip_failure
+
+    # What pip 23.0 prints when `pip --python` runs it under Python 3.12 (its real last line).
+    crash = "AttributeError: module 'pkgutil' has no attribute 'ImpImporter'. Did you mean: 'zipimporter'?"
+    driven = PipResult(
+        args=("/app/bin/python", "-m", "pip", "--python", "/env/bin/python", "install", "A"),
+        returncode=2,
+        error_lines=("ERROR: Exception:", crash),
+    )
+    explained = explain_pip_failure(driven)
+    assert explained.error_lines[:2] == driven.error_lines
+    assert "is too old for its Python" in explained.error_lines[-1]
+    assert "python -m pip install --upgrade pip" in explained.error_lines[-1]
+    own = PipResult(args=("/env/bin/python", "-m", "pip", "install", "A"), returncode=2, error_lines=(crash,))
+    assert explain_pip_failure(own) == own  # the environment's own pip: another cause
+    assert explain_pip_failure(PipResult(args=driven.args, returncode=0)).error_lines == ()

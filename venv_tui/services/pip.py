@@ -19,6 +19,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from venv_tui.errors import BadInput, Refused
 from venv_tui.model import PipResult
@@ -231,4 +232,23 @@ def run_pip(
     # pip must work on the environment it was told, not on one activated around the app.
     for name in ("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV", "__PYVENV_LAUNCHER__"):
         env.pop(name, None)
-    return process.run_streaming(argv, on_line=on_line, cancel=cancel, env=env, cwd=target)
+    result = process.run_streaming(argv, on_line=on_line, cancel=cancel, env=env, cwd=target)
+    return explain_pip_failure(result)
+
+
+def explain_pip_failure(result: PipResult) -> PipResult:
+    """Add a plain sentence to a failure whose cause is known (pure).
+
+    ``pip --python`` runs the driving pip's own code under the target interpreter: a pip older
+    than 23.3 (what Python 3.10 bundles) crashes on Python 3.12+ with ``pkgutil.ImpImporter``.
+    """
+    if result.ok or "--python" not in result.args:
+        return result
+    if not any("ImpImporter" in line for line in (*result.error_lines, *result.output_tail)):
+        return result
+    sentence = (
+        f"the pip that drives this environment ({' '.join(result.args[:3])}) is too old for its "
+        "Python; upgrade it with 'python -m pip install --upgrade pip', or create the "
+        "environment with pip"
+    )
+    return replace(result, error_lines=(*result.error_lines, sentence))

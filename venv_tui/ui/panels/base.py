@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable
@@ -30,6 +32,21 @@ class Table(DataTable):
         super().__init__(
             id=id, cursor_type="row", zebra_stripes=False, cursor_foreground_priority="renderable"
         )
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> Any:
+        """Add a row and widen its auto-width columns now.
+
+        DataTable measures new rows later, in an idle pass that (seen with Textual 8.2) can miss
+        rows added by a refill that follows another closely, leaving columns as narrow as their
+        headers. Every panel refills in one go, so measuring here is exact and cheap.
+        """
+        row_key = super().add_row(*cells, **kwargs)
+        for column, cell in zip(self.ordered_columns, cells, strict=False):
+            if column.auto_width:
+                width = cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
+                if width > column.content_width:
+                    column.content_width = width
+        return row_key
 
     def set_columns(self, *labels: str) -> None:
         self._labels = labels
