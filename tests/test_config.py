@@ -97,7 +97,7 @@ def test_a_failing_write_leaves_the_previous_file_intact(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", disk_full)
-    with pytest.raises(BadInput, match="could not be written .No space left on device"):
+    with pytest.raises(BadInput, match=r"could not be written \(No space left on device"):
         save_config(Config(scan_depth=9), str(path))
     monkeypatch.undo()
     assert path.read_bytes() == before
@@ -108,7 +108,7 @@ def test_a_failing_write_leaves_the_previous_file_intact(
 def test_a_config_folder_that_is_a_file_fails_without_harm(tmp_path) -> None:
     blocker = tmp_path / "conf"
     blocker.write_text("not a folder")
-    with pytest.raises(BadInput, match="config.toml: the config file cannot be read"):
+    with pytest.raises(BadInput, match=r"config\.toml: the config file cannot be read"):
         save_config(Config(scan_depth=1), str(blocker / "config.toml"))
     assert blocker.read_text() == "not a folder"
 

@@ -237,6 +237,11 @@ def cmd_fit(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK if fits and fits[0].ok else EXIT_CONFLICT
 
 
+def _progress(line: str) -> None:
+    """A tool's output, as it comes, on stderr (stdout stays for results)."""
+    sys.stderr.write(line + "\n")
+
+
 def cmd_create(args: argparse.Namespace, services: Services) -> int:
     if args.python:
         _existing(args.python, "the interpreter")
@@ -247,7 +252,7 @@ def cmd_create(args: argparse.Namespace, services: Services) -> int:
         without_pip=args.without_pip,
         prompt=args.prompt,
         upgrade_pip=args.upgrade_pip,
-        on_line=lambda line: sys.stderr.write(line + "\n"),
+        on_line=_progress,
     )
     if result.ok:
         _out(f"Created {os.path.abspath(args.path)}")

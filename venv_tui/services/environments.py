@@ -139,7 +139,7 @@ def inspect_environment(
         return Environment(
             path=path,
             name=os.path.basename(os.path.normpath(path)),
-            python_version=(_lib_versions(path) or [None])[-1],
+            python_version=_last(_lib_versions(path)),
             base_interpreter=None,
             creator="unknown",
             system_site_packages=False,
@@ -150,7 +150,7 @@ def inspect_environment(
             python=python,
             implementation=_implementation(None, path),
         )
-    version = cfg.version or (_lib_versions(path) or [None])[-1]
+    version = cfg.version or _last(_lib_versions(path))
     base = _base_interpreter(cfg, version)
     problem = _problem(path, cfg, base, python)
     return Environment(
@@ -438,3 +438,7 @@ def find_environments(
             active = interpreter.default and not virtual_env
             found.append(interpreter_environment(interpreter, active=active))
     return sort_environments(found)
+
+
+def _last(versions: list[str]) -> str | None:
+    return versions[-1] if versions else None

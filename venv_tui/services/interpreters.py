@@ -324,7 +324,8 @@ class _Collector:
         self.roots: list[tuple[str, InterpreterSource]] = [
             (os.path.join(pyenv_root(environ), "versions"), "pyenv"),
             (uv_python_dir(environ), "uv"),
-        ] + [(base, "conda") for base in conda_bases(environ)]
+        ]
+        self.roots += [(base, "conda") for base in conda_bases(environ)]
 
     def classify(self, path: str, real: str, fallback: InterpreterSource) -> InterpreterSource:
         # A pyenv or uv interpreter reached through PATH is still "pyenv"/"uv": say where it lives.

@@ -201,5 +201,10 @@ def parse_requirement(
     text = text.strip()
     req = requirement(text, path=path, line=line)
     return SourceRequirement(
-        text=text, name=req.name, line=line, origin=path, url=req.url or None, **fields
-    )  # type: ignore[arg-type]
+        text=text,
+        name=req.name,
+        line=line,
+        origin=path,
+        url=req.url or None,
+        **fields,  # type: ignore[arg-type]
+    )
