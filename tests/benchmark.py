@@ -242,7 +242,7 @@ def main() -> int:
         if exe:
             project = os.path.join(root, "empty-project")
             os.makedirs(project)
-            paint = first_paint_ms([exe, project], b"Environments", 3 if args.quick else 7, project)
+            paint = first_paint_ms([exe, project], b"Interpreters", 3 if args.quick else 7, project)
         lines.append(row("app first paint in a pseudo-terminal", paint, [], "<= 350 ms"))
 
         print()
