@@ -143,6 +143,8 @@ def test_fit_ranks_floor_three_first_for_robot_three(
     assert data["target"] == house.robots["robot_three.py"]
     envs = data["environments"]
     assert envs[0]["path"] == house.floors[3]
+    # The other floors come next, before bare interpreters that have nothing installed.
+    assert [e["path"] for e in envs[:3]] == [house.floors[3], house.floors[2], house.floors[1]]
     assert envs[0]["ok"] is True and envs[0]["problems"] == []
     by_path = {e["path"]: e for e in envs}
     assert by_path[house.floors[2]]["ok"] is False

@@ -200,19 +200,21 @@ def rank_fits(
     candidates: Sequence[tuple[Environment, PackageSet | None, str | None]],
 ) -> list[Fit]:
     """One :class:`Fit` per environment, best first: those that fit, then fewer failures (a
-    wrong Python counts as many), then fewer wrong versions, then the active one, then path.
-    An environment whose packages could not be read (its error sentence given) comes last."""
+    wrong Python counts as many), then virtual environments before base interpreters (a
+    user should not have to install into a system Python, PEP 668), then fewer wrong
+    versions, then the active one, then path. An environment whose packages could not be
+    read (its error sentence given) comes last."""
     ranked: list[tuple[tuple[int, ...], str, Fit]] = []
     for env, packages, error in candidates:
         if packages is None or error is not None:
             problem = error or "its installed packages could not be read"
-            score = (1, 1, 0, 0, 0, 0 if env.active else 1)
+            score = (1, 1, 0, 0, 0, 0, 0 if env.active else 1)
             ranked.append((score, env.path, Fit(env.path, False, (problem,), score)))
             continue
         try:
             result = check_source(source, packages)
         except BadInput as err:  # requires-python that does not parse: the same everywhere
-            score = (1, 1, 0, 0, 0, 0 if env.active else 1)
+            score = (1, 1, 0, 0, 0, 0, 0 if env.active else 1)
             ranked.append((score, env.path, Fit(env.path, False, (str(err),), score)))
             continue
         problems: list[str] = []
@@ -227,6 +229,7 @@ def rank_fits(
             0 if result.ok else 1,
             1 if python_bad else 0,
             len(failures),
+            0 if env.is_venv else 1,
             wrong,
             0 if env.active else 1,
         )
