@@ -43,6 +43,21 @@ def make_venv(tmp_path_factory: pytest.TempPathFactory):
     return _make
 
 
+def isolated_environ(tmp: os.PathLike[str] | str, **extra: str) -> dict[str, str]:
+    """A fake, isolated process environment: its own HOME, PYENV_ROOT and uv folder, no PATH,
+    the test's cache folder."""
+    base = os.fspath(tmp)
+    env = {
+        "HOME": os.path.join(base, "home"),
+        "PYENV_ROOT": os.path.join(base, "pyenv"),
+        "UV_PYTHON_INSTALL_DIR": os.path.join(base, "uv-python"),
+        "PATH": "",
+        "VENV_TUI_CACHE_DIR": os.environ["VENV_TUI_CACHE_DIR"],
+    }
+    env.update(extra)
+    return env
+
+
 def pyenv_python(minor: str) -> str | None:
     """An interpreter of version ``minor`` ("3.8") if the machine has one, else None."""
     found = shutil.which(f"python{minor}")

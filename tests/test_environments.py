@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import isolated_environ as _environ
 
 from venv_tui.errors import BadInput
 from venv_tui.model import Environment
@@ -24,18 +25,6 @@ from venv_tui.services.environments import (
 from venv_tui.services.walk import find_environment_folders
 
 BASE = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
-
-
-def _environ(tmp: Path, **extra: str) -> dict[str, str]:
-    env = {
-        "HOME": str(tmp / "home"),
-        "PYENV_ROOT": str(tmp / "pyenv"),
-        "UV_PYTHON_INSTALL_DIR": str(tmp / "uv-python"),
-        "PATH": "",
-        "VENV_TUI_CACHE_DIR": os.environ["VENV_TUI_CACHE_DIR"],
-    }
-    env.update(extra)
-    return env
 
 
 def _under(found: list[Environment], folder: Path) -> list[Environment]:
@@ -205,8 +194,7 @@ def test_malformed_cfg_is_listed_broken_among_good_ones(template: str, tmp_path:
     (Path(binary) / "pyvenv.cfg").write_bytes(b"\x00\x01\x02home = x\n")
 
     found = {
-        e.path: e
-        for e in find_environments(roots=[str(root)], environ=_environ(tmp_path), cwd=str(tmp_path))
+        e.path: e for e in find_environments(roots=[str(root)], environ=_environ(tmp_path), cwd=str(tmp_path))
     }
     assert found[good].health == "ok"
     assert found[empty].health == "broken" and "empty" in (found[empty].problem or "")
@@ -218,9 +206,7 @@ def test_malformed_cfg_is_listed_broken_among_good_ones(template: str, tmp_path:
 
 def test_project_parents_and_children(tree: dict[str, Path], tmp_path: Path) -> None:
     cwd = tree["proj"] / "sub"
-    found = _under(
-        find_environments(environ=_environ(tmp_path), cwd=str(cwd), depth=3), tree["root"]
-    )
+    found = _under(find_environments(environ=_environ(tmp_path), cwd=str(cwd), depth=3), tree["root"])
     by_path = {e.path: e for e in found}
     # proj/.venv from the parent; sub/venv as a child; sub/.venv is a file and is ignored.
     assert str(tree["dot"]) in by_path and str(tree["sub"]) in by_path
@@ -254,9 +240,7 @@ def test_gone_virtual_env_is_listed_broken(tmp_path: Path) -> None:
     assert active is not None and active.health == "broken"
 
 
-def test_without_virtual_env_the_default_interpreter_is_active(
-    template: str, tmp_path: Path
-) -> None:
+def test_without_virtual_env_the_default_interpreter_is_active(template: str, tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "python3").symlink_to(BASE)
@@ -266,9 +250,7 @@ def test_without_virtual_env_the_default_interpreter_is_active(
     venvs = find_environments(environ=env, cwd=str(tmp_path / "work"))
     assert venvs and not any(e.active for e in venvs)
 
-    everything = find_environments(
-        environ=env, cwd=str(tmp_path / "work"), include_interpreters=True
-    )
+    everything = find_environments(environ=env, cwd=str(tmp_path / "work"), include_interpreters=True)
     active = [e for e in everything if e.active]
     assert len(active) == 1
     assert not active[0].is_venv and active[0].creator == "interpreter"

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import isolated_environ as _environ
 from conftest import other_python, pyenv_python
 
 from venv_tui.services import interpreters as interp
@@ -51,19 +52,6 @@ def versions() -> dict[str, str]:
     if OTHER:
         found[os.path.realpath(OTHER)] = _real_version(OTHER)
     return found
-
-
-def _environ(tmp: Path, **extra: str) -> dict[str, str]:
-    """A fake, isolated environment: its own HOME, PYENV_ROOT and uv folder; the test's cache."""
-    env = {
-        "HOME": str(tmp / "home"),
-        "PYENV_ROOT": str(tmp / "pyenv"),
-        "UV_PYTHON_INSTALL_DIR": str(tmp / "uv-python"),
-        "PATH": "",
-        "VENV_TUI_CACHE_DIR": os.environ["VENV_TUI_CACHE_DIR"],
-    }
-    env.update(extra)
-    return env
 
 
 def _link(target: str, link: Path) -> Path:
@@ -140,9 +128,7 @@ def test_path_order_gives_default_and_shadowing(tmp_path: Path, versions: dict[s
     assert default_interpreter(environ=env) == mine
 
 
-def test_venv_pythons_config_scripts_and_plain_files_are_not_interpreters(
-    tmp_path: Path, make_venv
-) -> None:
+def test_venv_pythons_config_scripts_and_plain_files_are_not_interpreters(tmp_path: Path, make_venv) -> None:
     venv = make_venv("active-env")
     folder = tmp_path / "bin"
     _link(BASE, folder / "python3")
@@ -246,9 +232,7 @@ def test_shim_system_means_next_on_path(tmp_path: Path, pyenv_tree: dict) -> Non
     root = pyenv_tree["root"]
     env = _environ(tmp_path, PATH=f"{root / 'shims'}{os.pathsep}{pyenv_tree['system']}")
     # No PYENV_VERSION, no .python-version, no version file: "system".
-    assert resolve_pyenv_shim("python3", env, str(tmp_path)) == str(
-        pyenv_tree["system"] / "python3"
-    )
+    assert resolve_pyenv_shim("python3", env, str(tmp_path)) == str(pyenv_tree["system"] / "python3")
     default = default_interpreter(environ=env, cwd=str(tmp_path))
     assert default is not None and default.real_path == BASE
     # A version that is not installed resolves to nothing (pyenv would fail too).
