@@ -303,3 +303,32 @@ def test_version_and_help() -> None:
         assert sub in helped.stdout
     sub_help = process("check", "--help")
     assert sub_help.returncode == 0 and "--env" in sub_help.stdout
+
+
+def test_a_pyenv_shim_is_read_as_the_interpreter_it_runs(
+    capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`venv-tui packages $(which python3)` under pyenv: the shim is resolved from pyenv's
+    files (never run) to the selected version's interpreter."""
+    root = tmp_path / "pyenv"
+    (root / "shims").mkdir(parents=True)
+    shim = root / "shims" / "python3"
+    shim.write_text("#!/bin/sh\necho 'a shim must not be run' >&2; exit 3\n")
+    shim.chmod(0o755)
+    real = os.path.realpath(sys.executable)
+    selected = root / "versions" / "3.99.0" / "bin" / "python3"
+    selected.parent.mkdir(parents=True)
+    # A link to a real interpreter is that interpreter: CPython finds its prefix through it.
+    os.symlink(real, selected)
+    monkeypatch.setenv("PYENV_ROOT", str(root))
+    monkeypatch.setenv("PYENV_VERSION", "3.99.0")
+    code, data = run_json(capsys, "packages", str(shim))
+    assert code == 0
+    assert data["environment"] == str(selected)
+    code, direct = run_json(capsys, "packages", real)
+    assert [(p["name"], p["version"]) for p in data["packages"]] == [
+        (p["name"], p["version"]) for p in direct["packages"]
+    ]
+    monkeypatch.setenv("PYENV_VERSION", "0.0.1")  # a version pyenv does not have
+    code, _, err = run(capsys, "packages", str(shim))
+    assert code == 2 and "is a pyenv shim" in err

@@ -79,11 +79,27 @@ class Services:
             include_interpreters=include_interpreters,
         )
 
+    def resolve(self, path: str) -> str:
+        """``path``, or for a pyenv shim (what ``which python3`` gives under pyenv) the
+        interpreter it would run, read from pyenv's files without running it."""
+        from venv_tui.services.interpreters import is_pyenv_shim, resolve_pyenv_shim
+
+        if not is_pyenv_shim(path, self.environ):
+            return path
+        target = resolve_pyenv_shim(os.path.basename(path), self.environ, self.cwd)
+        if target is None:
+            from venv_tui.errors import BadInput
+
+            raise BadInput(
+                "is a pyenv shim, and the Python versions pyenv selects here do not provide it", path=path
+            )
+        return target
+
     def environment(self, path: str) -> Environment:
         """One environment folder or interpreter path, inspected. Raises BadInput."""
         from venv_tui.services.environments import inspect_path
 
-        return inspect_path(path, environ=self.environ, cwd=self.cwd)
+        return inspect_path(self.resolve(path), environ=self.environ, cwd=self.cwd)
 
     def active_environment(self) -> Environment | None:
         """``$VIRTUAL_ENV`` if set, else the default interpreter: where the lamp is on."""
@@ -95,7 +111,7 @@ class Services:
         """Where the packages of an environment folder or interpreter live. Raises BadInput."""
         from venv_tui.services.site import open_site
 
-        return open_site(path)
+        return open_site(self.resolve(path))
 
     def packages(self, path_or_site: str | Site) -> PackageSet:
         """What ``pip list`` of that environment's interpreter shows, read from disk."""
