@@ -41,6 +41,7 @@ from venv_tui.ui.messages import (
 )
 from venv_tui.ui.panels import EnvironmentsPanel, InterpretersPanel, PackagesPanel, ScriptsPanel
 from venv_tui.ui.panels.base import Panel
+from venv_tui.ui.panels.environments import floor_name
 
 if TYPE_CHECKING:
     from venv_tui.services import Services
@@ -69,7 +70,7 @@ def same_path(a: str | None, b: str | None) -> bool:
 def floor_label(env: Environment | None) -> str:
     if env is None:
         return "no floor"
-    return env.name
+    return floor_name(env)
 
 
 def pick_interpreter(
@@ -367,7 +368,9 @@ class VenvTuiApp(App[int]):
         if self.active_override:
             wanted = os.path.realpath(self.active_override)
             match = next((e for e in floors if os.path.realpath(e.path) == wanted), None)
-            if match is None:
+            # Said once: when a lamp was already lit, a floor deleted since is no new error.
+            gone = self.active_path is not None and not os.path.lexists(self.active_override)
+            if match is None and not gone:
                 try:
                     match = services.environment(self.active_override)
                     floors.append(match)
@@ -451,6 +454,8 @@ class VenvTuiApp(App[int]):
         known = {e.path for e in self.environments}
         previous_active = self.active_path
         if self.active_path not in known:
+            if same_path(self.active_path, self.active_override):
+                self.active_override = None  # its floor is gone: the lamp falls back for good
             self.active_path = message.active.path if message.active is not None else None
         if self.selected_path not in known:
             self.selected_path = self.active_path or (
@@ -527,6 +532,8 @@ class VenvTuiApp(App[int]):
             self._load_environments()
             self._discover_sources()
             return
+        if "bases" in groups:
+            self._load_environments()
         if "env:active" in groups or any(g.startswith("source:") for g in groups):
             self.run_checks()
         if "env:selected" in groups or (
@@ -539,6 +546,16 @@ class VenvTuiApp(App[int]):
             return
         folders = [p for p in (self.project, *self.roots) if p]
         self._watcher.set_group("roots", folders)
+        # A floor breaks when its base interpreter goes (pyenv uninstall, a removed folder)
+        # though nothing in the roots changed: stat each floor's python (through its links)
+        # and its base, and read the floors again when one appears or disappears.
+        bases: list[str] = []
+        for env in self.environments:
+            if env.is_venv:
+                bases += [p for p in (env.python, env.base_interpreter) if p]
+                if env.base_interpreter:
+                    bases.append(os.path.dirname(env.base_interpreter))
+        self._watcher.set_group("bases", sorted(set(bases)))
 
     @on(DataTable.RowHighlighted, "#environments-table")
     def _environment_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -596,7 +613,7 @@ class VenvTuiApp(App[int]):
             text.append("○ no lamp lit", style="dim")
         else:
             text.append("● ", style="bold yellow")
-            text.append(env.name, style="bold")
+            text.append(floor_name(env), style="bold")
             text.append(f"  · Python {env.python_version or '?'}")
         if self.results:
             fits = sum(1 for r in self.results if r.fits)
@@ -625,7 +642,7 @@ class VenvTuiApp(App[int]):
             return
         if env.health == "broken":
             self.notify(
-                f"{env.name} is broken: {env.problem or 'it cannot be used'}",
+                f"{floor_name(env)} is broken: {env.problem or 'it cannot be used'}",
                 severity="warning",
                 markup=False,
             )
@@ -789,7 +806,7 @@ class VenvTuiApp(App[int]):
 
         self.push_screen(
             ConfirmScreen(
-                f"Delete {message.env.name}?",
+                f"Delete {floor_name(message.env)}?",
                 f"This removes the folder {target} and everything in it.",
             ),
             confirmed,
@@ -823,7 +840,7 @@ class VenvTuiApp(App[int]):
             return
         if not env.is_venv:
             self.notify(
-                f"{env.name} is an interpreter, not an environment: nothing to rebuild.",
+                f"{floor_name(env)} is an interpreter, not an environment: nothing to rebuild.",
                 severity="warning",
                 markup=False,
             )
@@ -835,7 +852,7 @@ class VenvTuiApp(App[int]):
                 return
             services = self.services
             self.run_task(
-                f"Rebuild {env.name}",
+                f"Rebuild {floor_name(env)}",
                 lambda on_line, cancel: services.rebuild(
                     env.path, python=python, on_line=on_line, cancel=cancel
                 ),
@@ -865,9 +882,9 @@ class VenvTuiApp(App[int]):
 
         def chosen(requirements: list[str] | None) -> None:
             if requirements:
-                self.pip_task(env, "install", requirements, f"Install into {env.name}")
+                self.pip_task(env, "install", requirements, f"Install into {floor_name(env)}")
 
-        self.push_screen(InstallScreen(env.name), chosen)
+        self.push_screen(InstallScreen(floor_name(env)), chosen)
 
     def _selected_package(self) -> tuple[Environment, object] | None:
         env = self._need_environment()
@@ -891,7 +908,7 @@ class VenvTuiApp(App[int]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.pip_task(env, "uninstall", [name], f"Uninstall {name} from {env.name}")
+                self.pip_task(env, "uninstall", [name], f"Uninstall {name} from {floor_name(env)}")
 
         self.push_screen(
             ConfirmScreen(
@@ -907,7 +924,7 @@ class VenvTuiApp(App[int]):
         if chosen is not None:
             env, dist = chosen
             name = dist.name  # type: ignore[attr-defined]
-            self.pip_task(env, "upgrade", [name], f"Upgrade {name} in {env.name}")
+            self.pip_task(env, "upgrade", [name], f"Upgrade {name} in {floor_name(env)}")
 
     def _selected_result(self) -> SourceResult | None:
         panel = self.panel("scripts")
@@ -929,10 +946,11 @@ class VenvTuiApp(App[int]):
         if result is None or env is None or result.check is None:
             return
         missing = [r.requirement for r in result.check.failures]
+        floor = floor_name(env)
         if not missing:
-            self.notify(f"{result.name} already fits {env.name}: nothing to install.", markup=False)
+            self.notify(f"{result.name} already fits {floor}: nothing to install.", markup=False)
             return
-        self.pip_task(env, "install", missing, f"Install what {result.name} needs into {env.name}")
+        self.pip_task(env, "install", missing, f"Install what {result.name} needs into {floor}")
 
     def action_new_floor(self) -> None:
         result = self._selected_result()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -17,11 +18,24 @@ LAMP_ON = "●"
 LAMP_OFF = "○"
 
 
+# "python3.11 (pyenv)": how the services name a base interpreter counted as a floor.
+_FOUND_IN = re.compile(r"(?P<label>.+?) \((?P<source>[^()]+)\)")
+
+
+def floor_name(env: Environment) -> str:
+    """The name a floor is shown by everywhere. A base interpreter's "python3.11 (pyenv)" reads
+    "python3.11 · pyenv", so that the row's "(base)" marker is not a second parenthesis."""
+    if env.is_venv:
+        return env.name
+    match = _FOUND_IN.fullmatch(env.name)
+    return f"{match['label']} · {match['source']}" if match else env.name
+
+
 def environment_row(env: Environment, lit: bool, home: str | None = None) -> tuple[Text, ...]:
     broken = env.health == "broken"
     lamp = Text.styled(LAMP_ON, "bold yellow") if lit else Text.styled(LAMP_OFF, "dim")
     name_style = "bold red" if broken else ("bold" if lit else "")
-    name = env.name if env.is_venv else f"{env.name} (base)"
+    name = floor_name(env) if env.is_venv else f"{floor_name(env)} (base)"
     health = Text.styled("✗ broken", "bold red") if broken else Text.styled("ok", "green")
     return (
         lamp,
@@ -33,9 +47,11 @@ def environment_row(env: Environment, lit: bool, home: str | None = None) -> tup
     )
 
 
-def describe(env: Environment, lit: bool) -> Text:
-    """The line under the table: why a broken floor is broken, or where this one stands."""
-    text = Text()
+def describe(env: Environment, lit: bool, home: str | None = None) -> Text:
+    """The line under the table: where the floor is (the Path column may be cut at the right
+    edge), then why a broken floor is broken, or where this one stands."""
+    text = Text(tilde(env.path, home), style="dim")
+    text.append(" · ")
     if env.health == "broken":
         text.append("✗ broken: ", style="bold red")
         text.append(env.problem or "this environment cannot be used")
@@ -44,7 +60,8 @@ def describe(env: Environment, lit: bool) -> Text:
         text.append(f"{LAMP_ON} lamp on", style="bold yellow")
         text.append(" · ")
     if env.is_venv:
-        base = env.base_interpreter or "an unknown interpreter"
+        known = env.base_interpreter
+        base = tilde(known, home) if known else "an unknown interpreter"
         text.append(f"built on {base}")
         if env.system_site_packages:
             text.append(" · sees the base's packages")
@@ -78,6 +95,8 @@ class EnvironmentsPanel(Panel):
         Binding("p", "app.repl", "Python", id="repl", tooltip="Open this environment's Python"),
     ]
 
+    home: str | None = None
+
     def compose(self) -> ComposeResult:
         table = Table(id="environments-table")
         table.set_columns("", "Name", "Python", "Creator", "Health", "Path")
@@ -91,6 +110,7 @@ class EnvironmentsPanel(Panel):
         selected: str | None,
         home: str | None = None,
     ) -> None:
+        self.home = home
         table = self.table
         table.reset()
         for env in environments:
@@ -105,7 +125,7 @@ class EnvironmentsPanel(Panel):
         key = self.table.selected_key()
         env = next((e for e in environments if e.path == key), None)
         self.query_one("#environment-note", Static).update(
-            describe(env, env.path == active) if env is not None else ""
+            describe(env, env.path == active, self.home) if env is not None else ""
         )
 
     def selected_path(self) -> str | None:

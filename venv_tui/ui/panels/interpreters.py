@@ -54,6 +54,8 @@ class InterpretersPanel(Panel):
         ),
     ]
 
+    home: str | None = None
+
     def compose(self) -> ComposeResult:
         table = Table(id="interpreters-table")
         table.set_columns("", "Version", "Found", "Path")
@@ -61,6 +63,7 @@ class InterpretersPanel(Panel):
         yield Static("", id="interpreter-note", classes="note")
 
     def show(self, interpreters: Sequence[Interpreter], home: str | None = None) -> None:
+        self.home = home
         table = self.table
         keep = table.selected_key()
         table.reset()
@@ -73,11 +76,14 @@ class InterpretersPanel(Panel):
     def note(self, interpreters: Sequence[Interpreter]) -> None:
         key = self.table.selected_key()
         interp = next((i for i in interpreters if i.path == key), None)
-        text = ""
-        if interp is not None and interp.shadowed_by:
-            text = f"hidden on PATH by {interp.shadowed_by}"
-        elif interp is not None and interp.default:
-            text = "what `python3` runs: the house's first floor"
+        text = Text()
+        if interp is not None:
+            # The whole path: the Path column may be cut at the table's right edge.
+            text.append(tilde(interp.path, self.home), style="dim")
+            if interp.shadowed_by:
+                text.append(f" · hidden on PATH by {interp.shadowed_by}")
+            elif interp.default:
+                text.append(" · what `python3` runs: the house's first floor")
         self.query_one("#interpreter-note", Static).update(text)
 
     def selected_path(self) -> str | None:

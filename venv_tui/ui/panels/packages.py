@@ -164,7 +164,13 @@ class PackagesPanel(Panel):
             return
         dist = self.selected()
         if dist is not None:
-            widget.update(detail(dist, self.packages.distributions))
+            text = detail(dist, self.packages.distributions)
+            if self.packages.problems:
+                # Entries that could not be read are in no row: their sentences stay in view.
+                text = Text.assemble(
+                    Text.styled("\n".join(self.packages.problems), "red"), "\n", text
+                )
+            widget.update(text)
         elif self.packages.problems:
             widget.update(Text.styled("\n".join(self.packages.problems), "red"))
         elif self.filter_text:
