@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 from textual.worker import Worker, get_current_worker
 
 from venv_tui.errors import VenvTuiError
-from venv_tui.model import Environment, Interpreter, PackageSet, PipResult
+from venv_tui.model import CheckResult, Environment, Interpreter, PackageSet, PipResult
 from venv_tui.ui.commands import VenvCommands
 from venv_tui.ui.messages import (
     ChecksDone,
@@ -175,11 +175,11 @@ class VenvTuiApp(App[int]):
     CSS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "app.tcss")
     TITLE = "venv-tui"
     COMMANDS = App.COMMANDS | {VenvCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (100, "-wide"),
     ]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (28, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave venv-tui"),
@@ -229,7 +229,7 @@ class VenvTuiApp(App[int]):
         self.source_paths: list[str] = []
         self.sources_known = False
         self.results: list[SourceResult] = []
-        self.env_check = None
+        self.env_check: CheckResult | None = None
         self.active_packages: PackageSet | None = None
         self._conflicts: set[str] | None = None
         self._checked_env: str | None = None
