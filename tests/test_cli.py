@@ -135,8 +135,20 @@ def test_check_uses_virtual_env_by_default(
 # -- fit ------------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def neutral_place(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from an empty folder with an empty HOME and no active environment, so that only the
+    house (and the machine's interpreters) are found, wherever the suite runs."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.delenv("WORKON_HOME", raising=False)
+    monkeypatch.chdir(home)
+
+
 def test_fit_ranks_floor_three_first_for_robot_three(
-    capsys: pytest.CaptureFixture[str], house: House
+    capsys: pytest.CaptureFixture[str], house: House, neutral_place: None
 ) -> None:
     code, data = run_json(capsys, "fit", house.robots["robot_three.py"], "--root", house.root)
     assert code == 0
@@ -153,7 +165,7 @@ def test_fit_ranks_floor_three_first_for_robot_three(
     assert "B 2.1.3 is installed, robot_three.py needs B>=4" in by_path[house.floors[1]]["problems"]
 
 
-def test_fit_text(capsys: pytest.CaptureFixture[str], house: House) -> None:
+def test_fit_text(capsys: pytest.CaptureFixture[str], house: House, neutral_place: None) -> None:
     code, out, _ = run(capsys, "fit", house.robots["robot_one.py"], "--root", house.root)
     assert code == 0
     first = out.splitlines()[1]
