@@ -124,6 +124,46 @@ def first_paint_ms(argv: Sequence[str], marker: bytes, runs: int, cwd: str) -> f
     return statistics.median(times)
 
 
+def big_table_ms(count: int = 5000) -> tuple[float, float]:
+    """The packages panel with ``count`` packages: a whole refill, and the work of one cursor
+    move (the detail of the package under it), measured inside a headless app."""
+    import asyncio
+
+    from ui_data import FakeServices  # fixed data, beside this file
+
+    from venv_tui.model import Distribution, PackageSet
+    from venv_tui.ui.app import VenvTuiApp
+
+    class Many(FakeServices):
+        def packages(self, path_or_site):  # type: ignore[no-untyped-def]
+            base = super().packages(path_or_site)
+            dists = tuple(
+                Distribution(
+                    name=f"robot-{i:05d}",
+                    version=f"1.{i}.0",
+                    location="/x",
+                    metadata_path=f"/x/robot-{i}.dist-info",
+                    requires=(f"robot-{(i + 1) % count:05d}>=1",),
+                )
+                for i in range(count)
+            )
+            return PackageSet(site=base.site, distributions=dists)
+
+    result: list[float] = []
+
+    async def measure() -> None:
+        app = VenvTuiApp(Many(), live=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            panel = app.query_one("#packages")
+            result.append(median_ms(panel._fill, 5))
+            result.append(median_ms(panel.show_detail, 50))
+
+    asyncio.run(measure())
+    return result[0], result[1]
+
+
 def row(what: str, ours: float | None, peers: list[tuple[str, float | None]], target: str) -> str:
     ours_s = f"{ours:8.1f} ms" if ours is not None else "     n/a   "
     parts = []
@@ -244,6 +284,9 @@ def main() -> int:
             os.makedirs(project)
             paint = first_paint_ms([exe, project], b"Interpreters", 3 if args.quick else 7, project)
         lines.append(row("app first paint in a pseudo-terminal", paint, [], "<= 350 ms"))
+        fill, move = big_table_ms()
+        lines.append(row("packages panel, 5000 rows: refill", fill, [], "smooth"))
+        lines.append(row("packages panel, 5000 rows: one cursor move", move, [], "smooth"))
 
         print()
         print(f"venv-tui benchmark on Python {sys.version.split()[0]}, {os.cpu_count()} cores (medians)")

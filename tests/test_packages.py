@@ -19,7 +19,7 @@ from venv_tui.errors import BadInput
 from venv_tui.model import PackageSet
 from venv_tui.services import story
 from venv_tui.services.metadata import parse_metadata, read_head, read_metadata
-from venv_tui.services.packages import read_packages, required_by
+from venv_tui.services.packages import read_packages, required_by, required_by_index
 from venv_tui.services.site import open_site
 
 RUNNER = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -106,6 +106,11 @@ def test_required_by_ignores_false_markers_and_extras(
     story.pip_install_offline(env, wheels, ["B", "Old", "Fast", "Now"])
     packages = read_packages(open_site(env))
     assert required_by(packages, "B") == ("Now",)
+    # The index the app uses answers the same, for every name at once.
+    index = required_by_index(packages)
+    assert index == {"b": ("Now",)}
+    for dist in packages.distributions:
+        assert index.get(dist.key, ()) == required_by(packages, dist.name)
 
 
 # -- opening a site --------------------------------------------------------------------------

@@ -180,12 +180,12 @@ async def test_filter_as_you_type() -> None:
         await settle(pilot)
         assert len(rows(app, "packages-table")) == 12
         await pilot.press("slash", "u", "r", "l", "l")
-        await pilot.pause()
+        await pilot.pause(0.3)  # the filter applies once typing pauses (FILTER_DELAY)
         assert [r.split()[0] for r in rows(app, "packages-table")] == ["urllib3"]
         detail = str(app.query_one("#package-detail").render())
         assert "required by: requests" in detail
         await pilot.press("escape")
-        await pilot.pause()
+        await pilot.pause(0.3)
         assert len(rows(app, "packages-table")) == 12
 
 

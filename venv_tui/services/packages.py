@@ -92,6 +92,35 @@ def required_by(packages: PackageSet, name: str) -> tuple[str, ...]:
     return tuple(sorted(found, key=_canonical))
 
 
+def required_by_index(packages: PackageSet) -> dict[str, tuple[str, ...]]:
+    """Canonical name -> the installed distributions that require it, for every name at once
+    (the same rules as :func:`required_by`). One pass over all requirements; a line is parsed
+    only when it carries a marker, so thousands of packages index in milliseconds."""
+    from packaging.requirements import Requirement
+
+    from venv_tui.services.markers import marker_environment
+
+    env = marker_environment(packages.site.python_version, packages.site.implementation)
+    env["extra"] = ""
+    index: dict[str, list[str]] = {}
+    for dist in packages.distributions:
+        seen: set[str] = set()
+        for raw in dist.requires:
+            key = _requirement_name(raw)
+            if key is None or key in seen:
+                continue
+            if ";" in raw:
+                try:
+                    marker = Requirement(raw).marker
+                    if marker is not None and not marker.evaluate(env):
+                        continue
+                except Exception:  # an invalid line or an undefined marker name: pip skips it too
+                    continue
+            seen.add(key)
+            index.setdefault(key, []).append(dist.name)
+    return {key: tuple(sorted(names, key=_canonical)) for key, names in index.items()}
+
+
 # -- reading one folder --------------------------------------------------------------------
 
 

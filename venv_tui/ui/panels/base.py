@@ -41,7 +41,8 @@ class Table(DataTable):
         headers. Every panel refills in one go, so measuring here is exact and cheap.
         """
         row_key = super().add_row(*cells, **kwargs)
-        for column, cell in zip(self.ordered_columns, cells, strict=False):
+        columns = getattr(self, "_ordered", None) or self.ordered_columns
+        for column, cell in zip(columns, cells, strict=False):
             if column.auto_width:
                 width = cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
                 if width > column.content_width:
@@ -51,12 +52,14 @@ class Table(DataTable):
     def set_columns(self, *labels: str) -> None:
         self._labels = labels
         self.add_columns(*labels)
+        self._ordered = list(self.ordered_columns)  # looked up once, not once per row
 
     def reset(self) -> None:
         """Empty the table, columns too, so that widths are measured again from the new rows
         (a plain ``clear()`` sometimes kept the header-only widths of the first fill)."""
         self.clear(columns=True)
         self.add_columns(*getattr(self, "_labels", ()))
+        self._ordered = list(self.ordered_columns)
 
     def selected_key(self) -> str | None:
         """The key of the row under the cursor, or None when the table is empty."""

@@ -11,22 +11,18 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from venv_tui.model import Distribution, PackageSet
+from venv_tui.services.packages import required_by_index
 from venv_tui.ui.panels.base import Panel, Table
 
-_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+FILTER_DELAY = 0.15  # seconds of quiet typing before the package filter applies
 
 
 def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def requirement_name(requirement: str) -> str | None:
-    """The project a Requires-Dist value names; cheap, no parsing of the rest."""
-    match = _NAME.match(requirement)
-    return canonical(match.group(1)) if match else None
 
 
 def flags(dist: Distribution) -> str:
@@ -46,16 +42,7 @@ def matches(dist: Distribution, text: str) -> bool:
     return not text or text.lower() in dist.name.lower()
 
 
-def required_by(target: Distribution, distributions: Sequence[Distribution]) -> list[str]:
-    key = canonical(target.name)
-    return [
-        d.name
-        for d in distributions
-        if d is not target and any(requirement_name(r) == key for r in d.requires)
-    ]
-
-
-def detail(dist: Distribution, distributions: Sequence[Distribution]) -> Text:
+def detail(dist: Distribution, required_by: Sequence[str]) -> Text:
     text = Text()
     text.append(f"{dist.name} {dist.version}", style="bold")
     if dist.summary:
@@ -66,7 +53,7 @@ def detail(dist: Distribution, distributions: Sequence[Distribution]) -> Text:
     text.append("requires: ", style="dim")
     text.append(", ".join(dist.requires) or "nothing")
     text.append("\nrequired by: ", style="dim")
-    text.append(", ".join(required_by(dist, distributions)) or "nothing here")
+    text.append(", ".join(required_by) or "nothing here")
     text.append("\nlocation: ", style="dim")
     text.append(dist.editable_location or dist.location)
     if dist.editable:
@@ -105,6 +92,10 @@ class PackagesPanel(Panel):
         self.packages: PackageSet | None = None
         self.env_path: str | None = None
         self.filter_text = ""
+        # Reverse dependencies of the shown package set, indexed once on first use: a cursor
+        # move must not scan thousands of packages.
+        self._required_by: dict[str, tuple[str, ...]] | None = None
+        self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter by name (esc clears)", id="package-filter")
@@ -122,6 +113,7 @@ class PackagesPanel(Panel):
         same_env = env_path == self.env_path
         self.env_path = env_path
         self.packages = packages
+        self._required_by = None
         self.border_title = f"Packages of {env_label}"
         keep = self.table.selected_key() if same_env else None
         self._fill(error)
@@ -164,7 +156,9 @@ class PackagesPanel(Panel):
             return
         dist = self.selected()
         if dist is not None:
-            text = detail(dist, self.packages.distributions)
+            if self._required_by is None:
+                self._required_by = required_by_index(self.packages)
+            text = detail(dist, self._required_by.get(canonical(dist.name), ()))
             if self.packages.problems:
                 # Entries that could not be read are in no row: their sentences stay in view.
                 text = Text.assemble(
@@ -187,6 +181,14 @@ class PackagesPanel(Panel):
     @on(Input.Changed, "#package-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value.strip()
+        # Refill once typing pauses, not at every key: with thousands of rows a refill is
+        # a noticeable fraction of a second.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        self._filter_timer = None
         self._fill()
         self.show_detail()
 
