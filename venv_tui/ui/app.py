@@ -1014,11 +1014,9 @@ class VenvTuiApp(App[int]):
         except FileNotFoundError:
             self.notify(f"{command.argv[0]} was not found.", severity="error", markup=False)
         finally:
-            for path in command.cleanup:
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
+            from venv_tui.services.shell import cleanup
+
+            cleanup(command)  # files and the temporary ZDOTDIR folder of a zsh session
         self.scan()
 
     # -- help ------------------------------------------------------------------------------
