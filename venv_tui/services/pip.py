@@ -24,7 +24,7 @@ from dataclasses import replace
 from venv_tui.errors import BadInput, Refused
 from venv_tui.model import PipResult
 from venv_tui.services import process
-from venv_tui.services.pyvenv import is_environment
+from venv_tui.services.pyvenv import existing_environment
 
 LineCallback = Callable[[str], None]
 
@@ -159,13 +159,7 @@ def _own_pip_version() -> tuple[int, ...] | None:
 
 def check_environment(env_path: str) -> tuple[str, str]:
     """(the environment folder, its python) or BadInput when it is missing or broken."""
-    if not env_path:
-        raise BadInput("no environment was given")
-    target = os.path.abspath(os.path.expanduser(env_path))
-    if not os.path.isdir(target):
-        raise BadInput("this environment folder does not exist", path=target)
-    if not is_environment(target):
-        raise BadInput("is not a virtual environment (it has no pyvenv.cfg)", path=target)
+    target = existing_environment(env_path)
     python = env_python(target)
     if not os.path.exists(python):  # also false for a link whose base interpreter is gone
         raise BadInput(

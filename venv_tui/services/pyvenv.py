@@ -82,6 +82,19 @@ def is_environment(folder: str) -> bool:
     return os.path.isfile(os.path.join(folder, PYVENV_CFG))
 
 
+def existing_environment(env_path: str) -> str:
+    """The absolute folder of the environment a user named, or BadInput saying why it is not
+    one (nothing given, no such folder, no pyvenv.cfg at its top)."""
+    if not env_path:
+        raise BadInput("no environment was given")
+    folder = os.path.abspath(os.path.expanduser(env_path))
+    if not os.path.isdir(folder):
+        raise BadInput("this environment folder does not exist", path=folder)
+    if not is_environment(folder):
+        raise BadInput("is not a virtual environment (it has no pyvenv.cfg)", path=folder)
+    return folder
+
+
 def parse_pyvenv_cfg(text: str, folder: str) -> PyvenvCfg:
     values: dict[str, str] = {}
     for raw in text.splitlines():

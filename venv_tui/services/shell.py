@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 from venv_tui.errors import BadInput
 from venv_tui.model import ShellCommand
-from venv_tui.services.pyvenv import is_environment, read_pyvenv_cfg
+from venv_tui.services.pyvenv import existing_environment, read_pyvenv_cfg
 
 _UNSAFE_LABEL = re.compile(r"[^A-Za-z0-9._+:@=,/ -]")
 
@@ -42,13 +42,7 @@ def _bin_dir(env: str) -> str:
 
 def _environment(env_path: str) -> tuple[str, str]:
     """(the environment folder, its display name), or BadInput when it cannot be entered."""
-    if not env_path:
-        raise BadInput("no environment was given")
-    env = os.path.abspath(os.path.expanduser(env_path))
-    if not os.path.isdir(env):
-        raise BadInput("this environment folder does not exist", path=env)
-    if not is_environment(env):
-        raise BadInput("is not a virtual environment (it has no pyvenv.cfg)", path=env)
+    env = existing_environment(env_path)
     if not os.path.isdir(_bin_dir(env)):
         folder = os.path.basename(_bin_dir(env))
         raise BadInput(f"this environment is broken: it has no {folder} folder", path=env)
