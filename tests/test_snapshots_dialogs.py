@@ -15,8 +15,9 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from ui_data import interp
 
-from venv_tui.model import Environment, Interpreter, PipResult
+from venv_tui.model import Environment, PipResult
 from venv_tui.ui.dialogs import (
     ConfirmScreen,
     CreateEnvScreen,
@@ -31,25 +32,13 @@ SMALL = (80, 24)
 PROJECT = "/home/user/project"
 
 
-def interp(version: str, path: str, source: str, *, default: bool = False) -> Interpreter:
-    return Interpreter(
-        path=path,
-        real_path=path,
-        version=version,
-        implementation="cpython",
-        source=source,  # type: ignore[arg-type]
-        default=default,
-        names=(path,),
-    )
-
-
 INTERPRETERS = (
-    interp("3.12.1", "/usr/bin/python3", "path", default=True),
-    interp("3.13.0", "/home/user/.pyenv/versions/3.13.0/bin/python3.13", "pyenv"),
-    interp("3.11.9", "/home/user/.pyenv/versions/3.11.9/bin/python3.11", "pyenv"),
-    interp("3.10.14", "/home/user/.pyenv/versions/3.10.14/bin/python3.10", "pyenv"),
-    interp("3.8.18", "/home/user/.pyenv/versions/3.8.18/bin/python3.8", "pyenv"),
-    interp("3.6.15", "/home/user/.pyenv/versions/3.6.15/bin/python3.6", "pyenv"),
+    interp("3.12.1", "/usr/bin/python3", source="path", default=True),
+    interp("3.13.0", "/home/user/.pyenv/versions/3.13.0/bin/python3.13"),
+    interp("3.11.9", "/home/user/.pyenv/versions/3.11.9/bin/python3.11"),
+    interp("3.10.14", "/home/user/.pyenv/versions/3.10.14/bin/python3.10"),
+    interp("3.8.18", "/home/user/.pyenv/versions/3.8.18/bin/python3.8"),
+    interp("3.6.15", "/home/user/.pyenv/versions/3.6.15/bin/python3.6"),
 )
 
 
@@ -92,9 +81,7 @@ def test_create_80x24(snap_compare: Any) -> None:
 
 
 def test_create_existing_environment_80x24(snap_compare: Any) -> None:
-    dialog = CreateEnvScreen(
-        INTERPRETERS, PROJECT, suggested_python="3.11", check=fixed_check
-    )
+    dialog = CreateEnvScreen(INTERPRETERS, PROJECT, suggested_python="3.11", check=fixed_check)
     assert snap_compare(Host(dialog), terminal_size=SMALL, run_before=steady)
 
 
@@ -114,7 +101,7 @@ def test_confirm(snap_compare: Any) -> None:
 
 
 def test_install_valid(snap_compare: Any) -> None:
-    dialog = InstallScreen("floor-2", initial='A>=1.5,<2 "B; python_version<\'3.12\'"')
+    dialog = InstallScreen("floor-2", initial="A>=1.5,<2 \"B; python_version<'3.12'\"")
     assert snap_compare(Host(dialog), terminal_size=WIDE, run_before=steady)
 
 
@@ -165,9 +152,7 @@ def test_task_log_failed(snap_compare: Any) -> None:
     )
     for line in lines:
         dialog.write_line(line)
-    dialog.finish(
-        PipResult(args=("pip", "install", "A==9"), returncode=1, error_lines=lines[1:])
-    )
+    dialog.finish(PipResult(args=("pip", "install", "A==9"), returncode=1, error_lines=lines[1:]))
     assert snap_compare(Host(dialog), terminal_size=WIDE, run_before=steady)
 
 
@@ -217,6 +202,4 @@ def test_create_no_color_80x24(snap_compare: Any, monkeypatch: Any) -> None:
     dialog = CreateEnvScreen(INTERPRETERS, PROJECT, check=fixed_check)
     app = Host(dialog)
     assert app.no_color
-    assert snap_compare(
-        app, terminal_size=SMALL, run_before=steady, press=["tab", "down", "tab", "space"]
-    )
+    assert snap_compare(app, terminal_size=SMALL, run_before=steady, press=["tab", "down", "tab", "space"])

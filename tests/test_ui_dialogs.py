@@ -12,9 +12,10 @@ import pytest
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Log, Static
+from ui_data import interp
 
 from venv_tui.errors import BadInput, Refused
-from venv_tui.model import Environment, Interpreter, PipResult
+from venv_tui.model import Environment, PipResult
 from venv_tui.services import story
 from venv_tui.ui.dialogs import (
     ConfirmScreen,
@@ -31,18 +32,6 @@ from venv_tui.ui.dialogs import (
 from venv_tui.ui.dialogs.create import check_location
 
 SIZE = (100, 30)
-
-
-def interp(version: str, path: str, *, default: bool = False, source: str = "pyenv") -> Interpreter:
-    return Interpreter(
-        path=path,
-        real_path=path,
-        version=version,
-        implementation="cpython",
-        source=source,  # type: ignore[arg-type]
-        default=default,
-        names=(path,),
-    )
 
 
 INTERPRETERS = (
@@ -112,9 +101,7 @@ async def test_create_submits_the_typed_request(tmp_path: Any) -> None:
 async def test_create_preselects_the_suggested_python_and_submits_with_ctrl_s(
     tmp_path: Any,
 ) -> None:
-    dialog = CreateEnvScreen(
-        INTERPRETERS, str(tmp_path), suggested_name="floor-4", suggested_python="3.8"
-    )
+    dialog = CreateEnvScreen(INTERPRETERS, str(tmp_path), suggested_name="floor-4", suggested_python="3.8")
     app = Host(dialog)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -132,9 +119,7 @@ async def test_create_refuses_an_existing_environment(tmp_path: Any) -> None:
     app = Host(dialog)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert text_of(dialog, "#problem") == (
-            ".venv is already an environment there; choose another name."
-        )
+        assert text_of(dialog, "#problem") == (".venv is already an environment there; choose another name.")
         assert dialog.query_one("#create", Button).disabled
         await pilot.press("enter", "ctrl+s")
         await pilot.pause()
@@ -202,8 +187,7 @@ def test_check_location_sentences(tmp_path: Any) -> None:
 
 @pytest.mark.parametrize(
     ("keys", "expected"),
-    [(("enter",), False), (("y",), True), (("n",), False), (("escape",), False),
-     (("tab", "enter"), True)],
+    [(("enter",), False), (("y",), True), (("n",), False), (("escape",), False), (("tab", "enter"), True)],
 )
 async def test_confirm_answers(keys: tuple[str, ...], expected: bool) -> None:
     dialog = ConfirmScreen("Delete environment", "Delete /home/user/project/.venv?")
@@ -243,7 +227,7 @@ async def test_install_refuses_options_and_shell_and_accepts_a_requirement() -> 
 
 
 async def test_install_returns_several_and_cancels_with_escape() -> None:
-    dialog = InstallScreen("floor-3", initial='A>=2,<3 "B; python_version>\'3\'"')
+    dialog = InstallScreen("floor-3", initial="A>=2,<3 \"B; python_version>'3'\"")
     app = Host(dialog)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -332,9 +316,7 @@ async def test_rebuild_without_a_known_base_starts_on_the_default_and_cancels() 
 # -- task log ----------------------------------------------------------------------------------
 
 
-def result(
-    returncode: int | None, *, cancelled: bool = False, errors: tuple[str, ...] = ()
-) -> PipResult:
+def result(returncode: int | None, *, cancelled: bool = False, errors: tuple[str, ...] = ()) -> PipResult:
     return PipResult(
         args=("pip", "install", "A"), returncode=returncode, cancelled=cancelled, error_lines=errors
     )

@@ -31,10 +31,22 @@ DEFAULT_PY = "/usr/local/bin/python3"
 FLOOR = {n: f"{HOUSE}/floor-{n}" for n in (1, 2, 3)}
 BASEMENT = f"{HOUSE}/basement/.venv"
 ATTIC = f"{HOUSE}/attic/.venv"
-ROBOTS = {
-    name: f"{HOUSE}/robots/{name}" for name in ("robot_one.py", "robot_two.py", "robot_three.py")
-}
+ROBOTS = {name: f"{HOUSE}/robots/{name}" for name in ("robot_one.py", "robot_two.py", "robot_three.py")}
 BROKEN_SOURCE = f"{HOUSE}/robots/requirements.txt"
+
+
+def interp(version: str, path: str, *, source: str = "pyenv", default: bool = False) -> Interpreter:
+    """An interpreter for fixed data: found where it lives, under one name."""
+    return Interpreter(
+        path=path,
+        real_path=path,
+        version=version,
+        implementation="cpython",
+        source=source,  # type: ignore[arg-type]
+        default=default,
+        names=(path,),
+    )
+
 
 INTERPRETERS: tuple[Interpreter, ...] = (
     Interpreter(DEFAULT_PY, DEFAULT_PY, "3.12.4", "cpython", "path", default=True),
@@ -164,8 +176,7 @@ _BASE_NAMES = (
 
 PACKAGES: dict[str, tuple[Distribution, ...]] = {
     DEFAULT_PY: tuple(
-        _dist(BASE_SITE, n, v, *r, requested=n in ("requests", "rich", "pip"))
-        for n, v, r in _BASE_NAMES
+        _dist(BASE_SITE, n, v, *r, requested=n in ("requests", "rich", "pip")) for n, v, r in _BASE_NAMES
     ),
     FLOOR[1]: (
         _dist(_site(FLOOR[1]), "A", "1.0.0", requested=True),
@@ -196,9 +207,7 @@ PACKAGES: dict[str, tuple[Distribution, ...]] = {
 
 def _robot(path: str, *needs: str) -> RequirementSource:
     reqs = tuple(
-        SourceRequirement(
-            text=n, name=n.split("<")[0].split(">")[0].split("=")[0], line=3 + i, origin=path
-        )
+        SourceRequirement(text=n, name=n.split("<")[0].split(">")[0].split("=")[0], line=3 + i, origin=path)
         for i, n in enumerate(needs)
     )
     return RequirementSource(path=path, kind="script", requirements=reqs)
@@ -262,9 +271,7 @@ class FakeServices(Services):
         if env.health == "broken":
             raise BadInput(env.problem or "broken", path=path)
         own = (
-            BASE_SITE
-            if not env.is_venv
-            else _site(path, ".".join((env.python_version or "").split(".")[:2]))
+            BASE_SITE if not env.is_venv else _site(path, ".".join((env.python_version or "").split(".")[:2]))
         )
         inherited = ("/usr/lib/python3/dist-packages",) if env.system_site_packages else ()
         return Site(path, env.python, env.python_version, "cpython", (own,), inherited, env.is_venv)
@@ -275,11 +282,7 @@ class FakeServices(Services):
         return PackageSet(site, tuple(dists))
 
     def find_sources(self, folder: str) -> list[str]:
-        return (
-            [*SOURCES, BROKEN_SOURCE, *self.extra_sources]
-            if folder == HOUSE
-            else list(self.extra_sources)
-        )
+        return [*SOURCES, BROKEN_SOURCE, *self.extra_sources] if folder == HOUSE else list(self.extra_sources)
 
     def load_source(
         self,
@@ -362,9 +365,7 @@ class FakeServices(Services):
         self.calls.append(("shell", env_path, repl))
         if repl:
             return ShellCommand((os.path.join(env_path, "bin", "python"),))
-        return ShellCommand(
-            ("/bin/bash", "--rcfile", "/tmp/venv-tui-rc"), {"VIRTUAL_ENV": env_path}
-        )
+        return ShellCommand(("/bin/bash", "--rcfile", "/tmp/venv-tui-rc"), {"VIRTUAL_ENV": env_path})
 
 
 def demo_app(**kw: object):
