@@ -179,6 +179,14 @@ def find_line(text: str, pattern: re.Pattern[str], start: int = 0) -> int | None
     return line_of(text, match.start()) if match else None
 
 
+def invalid(what: str, text: str, err: Exception, *, path: str | None, line: int | None) -> BadInput:
+    """BadInput "'B>>2' is not a valid requirement (packaging's reason)", the text cut short."""
+    reason = str(err).strip().splitlines()[0] if str(err).strip() else "it cannot be read"
+    return BadInput(
+        f"'{shorten(text)}' is not a valid {what} ({reason.rstrip('.')})", path=path, line=line
+    )
+
+
 def requirement(text: str, *, path: str | None, line: int | None) -> Requirement:
     """``packaging``'s Requirement, or BadInput "'xx>>1' is not a valid requirement (why)"."""
     from packaging.requirements import InvalidRequirement, Requirement
@@ -186,12 +194,7 @@ def requirement(text: str, *, path: str | None, line: int | None) -> Requirement
     try:
         return Requirement(text)
     except InvalidRequirement as err:
-        reason = str(err).strip().splitlines()[0] if str(err).strip() else "it cannot be read"
-        raise BadInput(
-            f"'{shorten(text)}' is not a valid requirement ({reason.rstrip('.')})",
-            path=path,
-            line=line,
-        ) from None
+        raise invalid("requirement", text, err, path=path, line=line) from None
 
 
 def parse_requirement(

@@ -17,7 +17,7 @@ import shlex
 
 from venv_tui.errors import BadInput
 from venv_tui.model import RequirementSource, SourceRequirement
-from venv_tui.services.sources import read_text, requirement
+from venv_tui.services.sources import invalid, read_text, requirement
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
@@ -264,12 +264,7 @@ def _url_line(path: str, number: int, text: str, constraint: bool) -> SourceRequ
         try:
             Marker(marker.strip())
         except InvalidMarker as err:
-            reason = str(err).strip().splitlines()[0] if str(err).strip() else "it cannot be read"
-            raise BadInput(
-                f"'{marker.strip()}' is not a valid marker ({reason.rstrip('.')})",
-                path=path,
-                line=number,
-            ) from None
+            raise invalid("marker", marker.strip(), err, path=path, line=number) from None
     egg = _EGG.search(location)
     name = egg.group(1) if egg else ""
     if name:
