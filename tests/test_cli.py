@@ -344,3 +344,26 @@ def test_a_pyenv_shim_is_read_as_the_interpreter_it_runs(
     monkeypatch.setenv("PYENV_VERSION", "0.0.1")  # a version pyenv does not have
     code, _, err = run(capsys, "packages", str(shim))
     assert code == 2 and "is a pyenv shim" in err
+
+
+def test_an_empty_path_is_named_as_such(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "packages", "")
+    assert code == 2
+    assert err == "venv-tui: an empty path was given for the environment\n"
+
+
+def test_shell_warns_when_the_base_interpreter_is_gone(
+    capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from venv_tui.services import story
+
+    env = story.make_venv(str(tmp_path / "env"))
+    cfg = os.path.join(env, "pyvenv.cfg")
+    with open(cfg) as fh:
+        lines = [f"home = {tmp_path / 'gone' / 'bin'}\n" if x.startswith("home") else x for x in fh]
+    with open(cfg, "w") as fh:
+        fh.writelines(lines)
+    monkeypatch.setenv("SHELL", "/bin/true")  # a "shell" that leaves at once
+    code, _, err = run(capsys, "shell", env)
+    assert code == 0
+    assert "warning: this environment is broken:" in err and "no longer exists" in err

@@ -155,6 +155,8 @@ def _services() -> Services:
 
 
 def _existing(path: str, what: str) -> str:
+    if not path:
+        raise BadInput(f"an empty path was given for {what}")
     if not os.path.lexists(path):
         raise BadInput(f"{what} {path} does not exist")
     return path
@@ -267,6 +269,10 @@ def cmd_shell(args: argparse.Namespace, services: Services) -> int:
 
     _existing(args.env, "the environment")
     command = services.shell_command(args.env)
+    env = services.environment(args.env)
+    if env.health == "broken":
+        # Still let the user in (to look around, or rebuild), but say why python will fail.
+        _err(f"warning: this environment is broken: {env.problem}")
     try:
         sys.stderr.write(f"Entering {args.env}; type 'exit' to leave.\n")
         return subprocess.run(list(command.argv), env=command.env, check=False).returncode
