@@ -188,8 +188,8 @@ def main() -> int:
     runs_fast, runs_proc = (20, 3) if args.quick else (100, 10)
 
     from venv_tui.services.consistency import environment_problems
-    from venv_tui.services.environments import find_environments
-    from venv_tui.services.interpreters import find_interpreters
+    from venv_tui.services.discover.environments import find_environments
+    from venv_tui.services.discover.interpreters import find_interpreters
     from venv_tui.services.packages import read_packages
     from venv_tui.services.site import open_site
 

@@ -547,7 +547,7 @@ def test_symlink_loop_and_odd_names_under_a_root(tmp_path: Path, capsys: pytest.
 )
 def test_typed_requirement_is_refused_before_pip(text: str, fragment: str, tmp_path: Path) -> None:
     from venv_tui.errors import BadInput, Refused
-    from venv_tui.services.pip import run_pip
+    from venv_tui.services.actions.pip import run_pip
 
     env = story.make_venv(str(tmp_path / "env"))
     before = sorted(os.listdir(env))

@@ -13,10 +13,10 @@ import pytest
 from tests.conftest import pyenv_python
 from venv_tui.errors import BadInput, Refused, ToolFailed
 from venv_tui.services import story
-from venv_tui.services.create import create_environment, explain_venv_failure
-from venv_tui.services.delete import check_deletable, delete_environment
+from venv_tui.services.actions.create import create_environment, explain_venv_failure
+from venv_tui.services.actions.delete import check_deletable, delete_environment
+from venv_tui.services.actions.rebuild import rebuild_environment
 from venv_tui.services.pyvenv import read_pyvenv_cfg
-from venv_tui.services.rebuild import rebuild_environment
 
 
 @pytest.fixture(autouse=True)

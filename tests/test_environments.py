@@ -15,14 +15,14 @@ from conftest import isolated_environ as _environ
 from venv_tui.errors import BadInput
 from venv_tui.model import Environment
 from venv_tui.services import story
-from venv_tui.services.environments import (
+from venv_tui.services.discover.environments import (
     active_environment,
     check_root,
     find_environments,
     inspect_environment,
     inspect_path,
 )
-from venv_tui.services.walk import find_environment_folders
+from venv_tui.services.discover.walk import find_environment_folders
 
 BASE = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
 

@@ -16,10 +16,10 @@ import pytest
 
 from venv_tui.errors import BadInput
 from venv_tui.services import Services, story
-from venv_tui.services.environments import inspect_environment
+from venv_tui.services.actions.pip import run_pip
+from venv_tui.services.actions.rebuild import rebuild_environment
+from venv_tui.services.discover.environments import inspect_environment
 from venv_tui.services.packages import read_packages
-from venv_tui.services.pip import run_pip
-from venv_tui.services.rebuild import rebuild_environment
 from venv_tui.services.site import open_site
 
 

@@ -16,9 +16,9 @@ import pytest
 from conftest import isolated_environ as _environ
 from conftest import other_python, pyenv_python
 
-from venv_tui.services import interpreters as interp
-from venv_tui.services import probe as probe_mod
-from venv_tui.services.interpreters import (
+from venv_tui.services.discover import interpreters as interp
+from venv_tui.services.discover import probe as probe_mod
+from venv_tui.services.discover.interpreters import (
     default_interpreter,
     find_interpreters,
     is_interpreter_name,
@@ -26,7 +26,7 @@ from venv_tui.services.interpreters import (
     version_from_folder,
     version_from_name,
 )
-from venv_tui.services.probe import cache_path, cached_probe, probe
+from venv_tui.services.discover.probe import cache_path, cached_probe, probe
 
 
 def _real_version(executable: str) -> str:

@@ -339,7 +339,7 @@ def test_base_interpreter_matches_pip_list() -> None:
     expected = pip_pairs(python)
     assert pairs(read_packages(site)) == expected
     # Once the interpreter has been asked (and the answer cached), its own word is used.
-    from venv_tui.services.probe import probe
+    from venv_tui.services.discover.probe import probe
 
     assert probe(python) is not None
     probed = open_site(python)

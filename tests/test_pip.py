@@ -12,8 +12,8 @@ import pytest
 
 from venv_tui.errors import BadInput, Refused, ToolFailed
 from venv_tui.services import story
-from venv_tui.services.create import create_environment
-from venv_tui.services.pip import has_pip, pip_argv, run_pip, validate_requirement
+from venv_tui.services.actions.create import create_environment
+from venv_tui.services.actions.pip import has_pip, pip_argv, run_pip, validate_requirement
 from venv_tui.services.process import error_lines, run_streaming
 
 
@@ -347,7 +347,7 @@ def test_pip_cancelled_half_way_leaves_the_environment_readable(
 
 def test_an_old_driving_pip_is_explained_in_a_sentence() -> None:
     from venv_tui.model import PipResult
-    from venv_tui.services.pip import explain_pip_failure
+    from venv_tui.services.actions.pip import explain_pip_failure
 
     # What pip 23.0 prints when `pip --python` runs it under Python 3.12 (its real last line).
     crash = "AttributeError: module 'pkgutil' has no attribute 'ImpImporter'. Did you mean: 'zipimporter'?"

@@ -10,7 +10,7 @@ import pytest
 
 from venv_tui.errors import BadInput
 from venv_tui.services import story
-from venv_tui.services.shell import cleanup, fish_quote, prompt_label, python_command, shell_command
+from venv_tui.services.actions.shell import cleanup, fish_quote, prompt_label, python_command, shell_command
 
 
 @pytest.fixture(scope="module")

@@ -52,13 +52,13 @@ class Services:
 
     def interpreters(self) -> list[Interpreter]:
         """Every interpreter on PATH, in pyenv, uv, conda and the system folders. No process."""
-        from venv_tui.services.interpreters import find_interpreters
+        from venv_tui.services.discover.interpreters import find_interpreters
 
         return find_interpreters(environ=self.environ, extra=self.config.interpreters, cwd=self.cwd)
 
     def default_interpreter(self) -> Interpreter | None:
         """What ``python3`` finds first on PATH (the article's first floor)."""
-        from venv_tui.services.interpreters import default_interpreter
+        from venv_tui.services.discover.interpreters import default_interpreter
 
         return default_interpreter(environ=self.environ, cwd=self.cwd)
 
@@ -68,7 +68,7 @@ class Services:
         """Every environment found: $VIRTUAL_ENV, the project folder, the usual tool folders,
         the config's roots and ``roots``. With ``include_interpreters`` the base interpreters
         are listed too (each counts as an environment: its own site-packages)."""
-        from venv_tui.services.environments import find_environments
+        from venv_tui.services.discover.environments import find_environments
 
         return find_environments(
             roots=roots,
@@ -82,7 +82,7 @@ class Services:
     def resolve(self, path: str) -> str:
         """``path``, or for a pyenv shim (what ``which python3`` gives under pyenv) the
         interpreter it would run, read from pyenv's files without running it."""
-        from venv_tui.services.interpreters import is_pyenv_shim, resolve_pyenv_shim
+        from venv_tui.services.discover.interpreters import is_pyenv_shim, resolve_pyenv_shim
 
         if not is_pyenv_shim(path, self.environ):
             return path
@@ -97,13 +97,13 @@ class Services:
 
     def environment(self, path: str) -> Environment:
         """One environment folder or interpreter path, inspected. Raises BadInput."""
-        from venv_tui.services.environments import inspect_path
+        from venv_tui.services.discover.environments import inspect_path
 
         return inspect_path(self.resolve(path), environ=self.environ, cwd=self.cwd)
 
     def active_environment(self) -> Environment | None:
         """``$VIRTUAL_ENV`` if set, else the default interpreter: where the lamp is on."""
-        from venv_tui.services.environments import active_environment
+        from venv_tui.services.discover.environments import active_environment
 
         return active_environment(environ=self.environ, cwd=self.cwd)
 
@@ -176,7 +176,7 @@ class Services:
         on_line: LineCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> PipResult:
-        from venv_tui.services.create import create_environment
+        from venv_tui.services.actions.create import create_environment
 
         return create_environment(
             path,
@@ -191,12 +191,12 @@ class Services:
 
     def check_deletable(self, path: str) -> str:
         """The path that delete would remove, or Refused with the reason."""
-        from venv_tui.services.delete import check_deletable
+        from venv_tui.services.actions.delete import check_deletable
 
         return check_deletable(path)
 
     def delete(self, path: str) -> None:
-        from venv_tui.services.delete import delete_environment
+        from venv_tui.services.actions.delete import delete_environment
 
         delete_environment(path)
 
@@ -208,7 +208,7 @@ class Services:
         on_line: LineCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> PipResult:
-        from venv_tui.services.rebuild import rebuild_environment
+        from venv_tui.services.actions.rebuild import rebuild_environment
 
         return rebuild_environment(path, python=python, on_line=on_line, cancel=cancel)
 
@@ -224,12 +224,12 @@ class Services:
     ) -> PipResult:
         """``install``, ``uninstall`` or ``upgrade`` through the environment's own pip.
         Each requirement is validated first (Refused/BadInput before pip runs)."""
-        from venv_tui.services.pip import run_pip
+        from venv_tui.services.actions.pip import run_pip
 
         return run_pip(env_path, action, requirements, on_line=on_line, cancel=cancel, extra_args=extra_args)
 
     def shell_command(self, env_path: str, *, repl: bool = False) -> ShellCommand:
-        from venv_tui.services.shell import python_command, shell_command
+        from venv_tui.services.actions.shell import python_command, shell_command
 
         if repl:
             return python_command(env_path, environ=self.environ)

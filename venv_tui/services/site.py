@@ -320,7 +320,7 @@ def _probed_dirs(
 ) -> tuple[tuple[str, ...], str, str] | None:
     """(site folders, version, implementation) from a cached probe answer, if there is one."""
     try:
-        from venv_tui.services.probe import cached_probe
+        from venv_tui.services.discover.probe import cached_probe
     except ImportError:
         return None
     try:

@@ -1014,7 +1014,7 @@ class VenvTuiApp(App[int]):
         except FileNotFoundError:
             self.notify(f"{command.argv[0]} was not found.", severity="error", markup=False)
         finally:
-            from venv_tui.services.shell import cleanup
+            from venv_tui.services.actions.shell import cleanup
 
             cleanup(command)  # files and the temporary ZDOTDIR folder of a zsh session
         self.scan()

@@ -25,7 +25,7 @@ from venv_tui.ui.dialogs.create import DIALOG_CSS
 
 def validate_one(text: str) -> str:
     """One requirement, validated (and normalised) by the same function pip runs use."""
-    from venv_tui.services.pip import validate_requirement
+    from venv_tui.services.actions.pip import validate_requirement
 
     return validate_requirement(text)
 

@@ -411,7 +411,7 @@ class _Collector:
 
 
 def _version_and_impl(found: _Found, environ: Mapping[str, str]) -> tuple[str | None, str]:
-    from venv_tui.services.probe import cached_probe
+    from venv_tui.services.discover.probe import cached_probe
 
     cached = cached_probe(found.real_path, environ)
     if cached is not None:

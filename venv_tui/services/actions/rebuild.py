@@ -107,10 +107,10 @@ def rebuild_environment(
     """Rebuild ``path`` on ``python`` with the same packages. Raises BadInput/Refused before
     anything changes; returns the result of the last step (ok, failed or cancelled). After a
     failure the old environment is in place, unchanged."""
-    from venv_tui.services.create import create_environment, resolve_python
-    from venv_tui.services.delete import check_deletable
+    from venv_tui.services.actions.create import create_environment, resolve_python
+    from venv_tui.services.actions.delete import check_deletable
+    from venv_tui.services.actions.pip import has_pip, pip_command, validate_requirement
     from venv_tui.services.packages import read_packages
-    from venv_tui.services.pip import has_pip, pip_command, validate_requirement
     from venv_tui.services.process import run_streaming
     from venv_tui.services.pyvenv import read_pyvenv_cfg
     from venv_tui.services.site import open_site

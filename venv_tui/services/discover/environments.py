@@ -16,7 +16,7 @@ from typing import get_args
 
 from venv_tui.errors import BadInput
 from venv_tui.model import Environment, EnvironmentSource, Interpreter
-from venv_tui.services.interpreters import (
+from venv_tui.services.discover.interpreters import (
     data_home,
     describe_interpreter,
     find_interpreters,
@@ -24,8 +24,8 @@ from venv_tui.services.interpreters import (
     is_venv_executable,
     pyenv_root,
 )
+from venv_tui.services.discover.walk import find_environment_folders
 from venv_tui.services.pyvenv import PYVENV_CFG, PyvenvCfg, is_environment, read_pyvenv_cfg
-from venv_tui.services.walk import find_environment_folders
 
 PROJECT_NAMES = (".venv", "venv", "env", ".env")
 _SOURCE_ORDER = {name: i for i, name in enumerate(get_args(EnvironmentSource))}
@@ -267,7 +267,7 @@ def active_environment(
         if is_environment(virtual_env):
             return inspect_environment(virtual_env, source="active", active_path=virtual_env)
         return _missing_active(virtual_env)
-    from venv_tui.services.interpreters import default_interpreter
+    from venv_tui.services.discover.interpreters import default_interpreter
 
     found = default_interpreter(environ=env, cwd=cwd)
     return interpreter_environment(found, active=True) if found is not None else None

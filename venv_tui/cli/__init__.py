@@ -1,0 +1,184 @@
+"""Command line: the TUI by default, headless subcommands otherwise.
+
+The headless path never imports textual (a test proves it), so ``venv-tui packages --json``
+stays a fast process. Exit status: 0 all satisfied, 1 conflicts found (or the action failed),
+2 bad input or usage, with one line on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+from venv_tui import __version__
+from venv_tui.cli.common import EXIT_BAD, EXIT_CONFLICT, EXIT_OK, PROG, Command, existing
+from venv_tui.cli.common import err as say_error
+from venv_tui.errors import BadInput, Refused, ToolFailed, VenvTuiError
+
+if TYPE_CHECKING:
+    from venv_tui.services import Services
+
+# Each subcommand lives in the module of its group; only that module is imported for a run, and
+# only its parser is built (the whole tree is built for --help alone): a headless command stays a
+# fast process. A new command adds one line here and a Command in its module.
+COMMAND_MODULES: dict[str, str] = {
+    "pythons": "house",
+    "envs": "house",
+    "packages": "checks",
+    "check": "checks",
+    "fit": "checks",
+    "create": "actions",
+    "shell": "actions",
+}
+SUBCOMMANDS = tuple(COMMAND_MODULES)
+
+DESCRIPTION = """\
+See every Python interpreter and virtual environment on this machine, what each has
+installed, and whether your scripts can run in the environment that is switched on.
+
+Without a subcommand, opens the app (PATH: a project folder or a script to watch, default the
+current folder)."""
+
+EPILOG = """\
+exit status: 0 all satisfied, 1 conflicts found (or the action failed), 2 bad input or usage.
+Run 'venv-tui SUBCOMMAND --help' for a subcommand's options."""
+
+
+APP_USAGE = f"{PROG} [PATH] [--demo] [--root DIR] | {PROG} SUBCOMMAND ..."
+APP_OPTIONS = """\
+the app:
+  PATH        a project folder or a script to watch (default: this folder)
+  --demo      build the article's house offline and open the app on it
+  --root DIR  also search DIR for environments (repeatable)
+
+"""
+
+
+class UsageError(Exception):
+    """argparse's complaint, raised instead of its own exit so we control the message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def command(name: str) -> Command:
+    module = importlib.import_module(f"venv_tui.cli.{COMMAND_MODULES[name]}")
+    found: Command = module.COMMANDS[name]
+    return found
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The headless parser; with ``only``, just that subcommand's branch."""
+    parser = _Parser(
+        prog=PROG,
+        usage=None if only else APP_USAGE,
+        description=DESCRIPTION,
+        epilog=None if only else APP_OPTIONS + EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", parser_class=_Parser)
+    for name in (only,) if only else SUBCOMMANDS:
+        cmd = command(name)
+        p = sub.add_parser(name, help=cmd.help, description=cmd.description or cmd.help)
+        cmd.configure(p)
+    return parser
+
+
+def build_app_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        usage=APP_USAGE,
+        description=DESCRIPTION,
+        epilog="subcommands: " + ", ".join(SUBCOMMANDS) + "\n" + EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "path", nargs="?", metavar="PATH", help="a project folder or a script to watch (default: this folder)"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="build the article's house offline and open the app on it"
+    )
+    parser.add_argument(
+        "--root", action="append", default=[], metavar="DIR", help="also search DIR for environments"
+    )
+    return parser
+
+
+def _services() -> Services:
+    from venv_tui.services import make_services
+
+    return make_services()
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the TUI (imports textual; only here)."""
+    services = _services()
+    watch: list[str] = []
+    project: str | None = None
+    roots = list(args.root)
+    if args.demo:
+        from venv_tui.config import cache_dir
+        from venv_tui.ui.demo import prepare_demo
+
+        sys.stderr.write("Building the article's house (offline, first time only)...\n")
+        project, watch = prepare_demo(cache_dir())
+        roots.append(project)
+        services.cwd = project
+    elif args.path:
+        path = os.path.abspath(existing(args.path, "the path"))
+        if os.path.isdir(path):
+            project = path
+            services.cwd = path
+        else:
+            watch.append(path)
+            project = os.path.dirname(path)
+    from venv_tui.ui.app import run
+
+    return run(services, watch=watch, project=project, roots=roots, demo=args.demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args_list and args_list[0] in COMMAND_MODULES:
+            name = args_list[0]
+            args = build_parser(only=name).parse_args(args_list)
+            return command(name).run(args, _services())
+        if args_list[:1] in (["-h"], ["--help"]):
+            build_parser().print_help()
+            return EXIT_OK
+        return run_app(build_app_parser().parse_args(args_list))
+    except UsageError as err:
+        say_error(str(err))
+        return EXIT_BAD
+    except (BadInput, Refused) as err:
+        say_error(str(err))
+        return EXIT_BAD
+    except ToolFailed as err:
+        say_error(str(err))
+        return EXIT_CONFLICT
+    except VenvTuiError as err:
+        say_error(str(err))
+        return EXIT_BAD
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `venv-tui packages | head`: the reader went away; not an error worth a word.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return EXIT_OK
+    except Exception as err:  # a bug: one line, the trace only on request
+        if os.environ.get("VENV_TUI_DEBUG"):
+            raise
+        say_error(f"internal error: {type(err).__name__}: {err} (set VENV_TUI_DEBUG=1 for the traceback)")
+        return EXIT_BAD

@@ -1,0 +1,79 @@
+"""What every group of commands shares: exit statuses, output, the services object, the checks
+on paths a user typed. Kept small: a headless command imports this and its own module only."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from venv_tui.errors import BadInput
+
+if TYPE_CHECKING:
+    import argparse
+
+    from venv_tui.model import Environment, PackageSet
+    from venv_tui.services import Services
+
+PROG = "venv-tui"
+EXIT_OK, EXIT_CONFLICT, EXIT_BAD = 0, 1, 2
+
+
+class Command:
+    """One subcommand: its one-line help, how its arguments are declared, and what it runs."""
+
+    __slots__ = ("configure", "description", "help", "run")
+
+    def __init__(
+        self,
+        help: str,
+        configure: Callable[[argparse.ArgumentParser], None],
+        run: Callable[[argparse.Namespace, Services], int],
+        description: str | None = None,
+    ) -> None:
+        self.help = help
+        self.configure = configure
+        self.run = run
+        self.description = description
+
+
+def out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def err(text: str) -> None:
+    sys.stderr.write(f"{PROG}: {text}\n")
+
+
+def progress(line: str) -> None:
+    """A tool's output, as it comes, on stderr (stdout stays for results)."""
+    sys.stderr.write(line + "\n")
+
+
+def existing(path: str, what: str) -> str:
+    """``path`` when something is there; BadInput naming ``what`` otherwise (an empty path too)."""
+    if not path:
+        raise BadInput(f"an empty path was given for {what}")
+    if not os.path.lexists(path):
+        raise BadInput(f"{what} {path} does not exist")
+    return path
+
+
+def resolve_env(services: Services, env: str | None) -> tuple[Environment | None, PackageSet]:
+    """The environment named by --env, else $VIRTUAL_ENV, else python3 on PATH; and its packages."""
+    if env is not None:
+        existing(env, "the environment")
+        return None, services.packages(env)
+    active = services.active_environment()
+    if active is None:
+        raise BadInput("no environment is active and no python3 is on PATH; name one with --env ENV")
+    return active, services.packages(active.path)
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def add_roots(parser: argparse.ArgumentParser, help: str = "also search DIR for environments") -> None:
+    parser.add_argument("--root", action="append", default=[], metavar="DIR", help=help + " (repeatable)")

@@ -1,0 +1,1 @@
+"""The only code that changes disk: create, delete, rebuild, pip, shell, export."""

@@ -1,0 +1,1 @@
+"""Finding interpreters and environments: PATH, pyenv, tool folders, the walk."""
