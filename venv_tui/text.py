@@ -1,0 +1,33 @@
+"""Text from disk on its way to a terminal or to pip.
+
+A ``pyvenv.cfg`` prompt or a METADATA ``Name`` can hold escape sequences (a window title, a
+screen clear) or a whole requirement (``evil @ file:///...``). Clients show such text only
+through :func:`printable`, and a name read from disk becomes a requirement only when
+:func:`is_project_name` holds.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab, DEL, C1 controls, and the bidi overrides that reorder what is shown.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# PEP 508 / core metadata: a project name, nothing else (no spaces, markers, URLs, extras).
+_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``), safe to print."""
+    return _CONTROL.sub(_escape, text)
+
+
+def is_project_name(name: str) -> bool:
+    """True for a valid distribution name (``PyYAML``, ``zope.interface``), False for anything
+    that pip would read as more than a name."""
+    return len(name) <= 200 and _NAME.fullmatch(name) is not None
