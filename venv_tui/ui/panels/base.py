@@ -21,12 +21,25 @@ def tilde(path: str, home: str | None) -> str:
 
 
 class Table(DataTable):
-    """A row-cursor table that also moves with j/k."""
+    """A row-cursor table that also moves with j/k; home and end move the cursor to the first
+    and last row (DataTable's own scroll the columns sideways, hiding the first one)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="down"),
         Binding("k", "cursor_up", "Up", show=False, id="up"),
+        Binding("home", "first_row", "First", show=False, id="first"),
+        Binding("end", "last_row", "Last", show=False, id="last"),
     ]
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, animate=False)
+        self.scroll_x = 0
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False)
+        self.scroll_x = 0
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
@@ -90,9 +103,9 @@ class Panel(Vertical):
 
     # Panel keys, not Screen's focus_next: tab moves between panels, also when only one shows.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.next_panel(1)", "Next panel", show=False, id="next-panel"),
+        Binding("tab", "screen.next_panel(1)", "Next panel", show=False, id="next-panel"),
         Binding(
-            "shift+tab", "app.next_panel(-1)", "Previous panel", show=False, id="previous-panel"
+            "shift+tab", "screen.next_panel(-1)", "Previous panel", show=False, id="previous-panel"
         ),
     ]
 
