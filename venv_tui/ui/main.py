@@ -8,7 +8,6 @@ Actions and their modal flows live in :mod:`venv_tui.ui.flows`.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -22,8 +21,8 @@ from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 from textual.worker import Worker, get_current_worker
 
-from venv_tui.errors import VenvTuiError
-from venv_tui.model import Environment, PackageSet
+from venv_tui.model import PackageSet
+from venv_tui.ui import readers
 from venv_tui.ui import state as S
 from venv_tui.ui.actions import bindings_for
 from venv_tui.ui.commands import ActionCommands
@@ -40,7 +39,8 @@ from venv_tui.ui.messages import (
 from venv_tui.ui.panels import EnvironmentsPanel, InterpretersPanel, PackagesPanel, ScriptsPanel
 from venv_tui.ui.panels.base import Panel
 from venv_tui.ui.panels.environments import floor_name
-from venv_tui.ui.state import House, Reading, SourceResult
+from venv_tui.ui.state import House
+from venv_tui.ui.status import status_text
 from venv_tui.ui.watch import (
     Bases,
     FloorSite,
@@ -48,7 +48,6 @@ from venv_tui.ui.watch import (
     SourceFiles,
     Watcher,
     WatchKey,
-    search_folders,
 )
 
 if TYPE_CHECKING:
@@ -188,7 +187,10 @@ class MainScreen(Flows):
         self.scan()
 
     def load_floors(self) -> None:
-        self._load_environments(self.house.lit is not None, self.house.wanted)
+        # The lit floor is looked at again even when no search finds it (a floor named on the
+        # command line, outside every root), until it is gone.
+        house = self.house
+        self._load_environments(house.lit is not None, house.wanted or house.lit)
 
     @work(thread=True, exclusive=True, group="interpreters", exit_on_error=False)
     def _load_interpreters(self) -> None:
@@ -202,96 +204,19 @@ class MainScreen(Flows):
 
     @work(thread=True, exclusive=True, group="environments", exit_on_error=False)
     def _load_environments(self, had_lamp: bool, wanted: str | None) -> None:
-        services, options = self.services, self.options
-        error = None
-        try:
-            found = list(services.environments(options.roots))
-        except Exception as err:
-            found, error = [], f"environments could not be listed: {err}"
-        try:
-            active = services.active_environment()
-        except Exception:
-            active = None
-        floors: list[Environment] = []
-        # The base interpreter that `python3` finds first is the house's first floor.
-        try:
-            default = services.default_interpreter()
-            if default is not None and not any(S.same_path(e.path, default.path) for e in found):
-                floors.append(services.environment(default.path))
-        except Exception:
-            pass
-        if active is not None and not any(S.same_path(e.path, active.path) for e in found + floors):
-            floors.append(active)
-        floors.extend(found)
-        if options.only_under:
-            top = os.path.realpath(options.only_under) + os.sep
-            floors = [e for e in floors if os.path.realpath(e.path).startswith(top)]
-        # Said once: a lamp already lit whose floor was deleted since is no new error.
-        gone = had_lamp and wanted is not None and not os.path.lexists(wanted)
-        if wanted is not None and not gone:
-            real = os.path.realpath(wanted)
-            if not any(os.path.realpath(e.path) == real for e in floors):
-                try:
-                    floors.append(services.environment(wanted))
-                except Exception as err:
-                    error = str(err)
-        reason: S.LampReason = "virtual_env" if services.environ.get("VIRTUAL_ENV") else "default"
-        tops = [p for p in (options.project, *options.roots, *services.config.roots) if p]
-        workon = services.environ.get("WORKON_HOME")
-        tops += [workon] if workon else []
-        folders = search_folders(
-            [os.path.expanduser(t) for t in tops],
-            services.config.scan_depth,
-            [e.path for e in floors if e.is_venv],
-        )
-        bases: list[str] = []
-        for env in floors:
-            if env.is_venv:
-                bases += [p for p in (env.python, env.base_interpreter) if p]
-                if env.base_interpreter:
-                    bases.append(os.path.dirname(env.base_interpreter))
+        message = readers.read_floors(self.services, self.options, had_lamp, wanted)
         if not get_current_worker().is_cancelled:
-            self.post_message(
-                EnvironmentsLoaded(
-                    floors,
-                    active,
-                    error,
-                    reason=reason,
-                    folders=tuple(folders),
-                    bases=tuple(sorted(set(bases))),
-                )
-            )
+            self.post_message(message)
 
     @work(thread=True, exclusive=True, group="sources", exit_on_error=False)
     def _discover_sources(self) -> None:
-        paths: list[str] = list(self.options.watch) + list(self.services.config.watch)
-        error = None
-        if self.options.project:
-            try:
-                paths.extend(self.services.find_sources(self.options.project))
-            except Exception as err:
-                error = str(err)
-        unique: dict[str, str] = {}
-        for path in paths:
-            unique.setdefault(os.path.abspath(path), path)
+        message = readers.find_robots(self.services, self.options)
         if not get_current_worker().is_cancelled:
-            self.post_message(SourcesFound(list(unique.values()), error))
+            self.post_message(message)
 
     def _read_floor(self, path: str) -> None:
         """One read of a floor, with its required-by index, off the UI thread."""
-        try:
-            packages, error = self.services.packages(path), None
-        except Exception as err:
-            packages, error = None, str(err)
-        index: dict[str, tuple[str, ...]] = {}
-        if packages is not None:
-            try:
-                from venv_tui.services.packages import required_by_index
-
-                index = required_by_index(packages)
-            except Exception:  # the detail then says "nothing here"; the list still shows
-                index = {}
-        self.post_message(FloorRead(Reading(path, packages, error, index)))
+        self.post_message(FloorRead(readers.read_floor(self.services, path)))
 
     def ensure_reads(self) -> None:
         """Start a read for the lit and the selected floor unless one is in hand or under way."""
@@ -307,20 +232,7 @@ class MainScreen(Flows):
 
     @work(thread=True, exclusive=True, group="checks", exit_on_error=False)
     def _run_checks(self, env_path: str, packages: PackageSet, sources: tuple[str, ...]) -> None:
-        services = self.services
-        results: list[SourceResult] = []
-        for path in sources:
-            try:
-                source = services.load_source(path, packages=packages)
-                results.append(SourceResult(path, source, services.check(source, packages)))
-            except VenvTuiError as err:
-                results.append(SourceResult(path, None, None, str(err)))
-            except Exception as err:  # one bad source is reported in place, the rest still checks
-                results.append(SourceResult(path, None, None, f"{path}: {type(err).__name__}: {err}"))
-        try:
-            env_check = services.check(None, packages)
-        except Exception:
-            env_check = None
+        results, env_check = readers.check_robots(self.services, packages, sources)
         if not get_current_worker().is_cancelled:
             self.post_message(ChecksDone(env_path, results, env_check))
 
@@ -495,37 +407,12 @@ class MainScreen(Flows):
         )
 
     def render_status(self) -> None:
-        """One line that fits 80 columns: the lit floor, why it is lit, the robots' fit."""
-        house = self.house
-        text = Text()
-        if self.app.size.width >= 100:
-            text.append(" venv-tui ", style="bold reverse")
-            text.append(" ")
-        env = house.lit_floor
-        if env is None:
-            text.append("○ no lamp lit", style="dim")
-        else:
-            text.append("● ", style="bold yellow")
-            text.append(floor_name(env), style="bold")
-            text.append(f" {env.python_version or '?'}")
-            text.append(f" · {S.lamp_sentence(house)}", style="italic")
-        if house.results:
-            fits = sum(1 for r in house.results if r.fits)
-            misfits = len(house.results) - fits
-            text.append(" │ robots: ")
-            text.append(f"{fits} fit", style="green" if fits else "")
-            if misfits:
-                text.append(", ")
-                text.append(f"{misfits} don't", style="bold red")
-        problems = len(house.env_check.environment_problems) if house.env_check else 0
-        if problems:
-            text.append(" │ ")
-            text.append(f"{problems} broken requirement{'s' if problems != 1 else ''}", style="bold red")
-        if any(w.is_running for w in self.workers if w.group in SCAN_GROUPS):
-            text.append(" │ scanning…", style="dim")
+        scanning = any(w.is_running for w in self.workers if w.group in SCAN_GROUPS)
         try:
-            self.query_one("#status", Static).update(text)
-        except NoMatches:
+            self.query_one("#status", Static).update(
+                status_text(self.house, wide=self.app.size.width >= 100, scanning=scanning)
+            )
+        except NoMatches:  # closing
             pass
 
     def on_resize(self) -> None:
