@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from venv_tui.model import (
+    AuditReport,
     CheckResult,
     Environment,
     Fit,
@@ -234,6 +235,35 @@ class Services:
         if repl:
             return python_command(env_path, environ=self.environ)
         return shell_command(env_path, shell=self.config.shell, environ=self.environ)
+
+    # -- the index (the only network code; never on its own, always when asked) -----------
+
+    def audit(
+        self,
+        paths: Sequence[str],
+        *,
+        service: str = "osv",
+        service_url: str | None = None,
+        timeout: float = 15.0,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> AuditReport:
+        """Known vulnerabilities of what every floor in ``paths`` holds, from OSV or PyPI's
+        JSON API, each (name, version) asked once. Never raises for the network: a service that
+        cannot be reached is the report's ``problem``. Meant for a worker thread: ``progress``
+        is called as answers come, ``cancel`` returns at once with what was gathered."""
+        from venv_tui.services.index.audit import audit
+
+        configured = getattr(self.config, "audit_service_url", None)
+        return audit(
+            paths,
+            self.packages,
+            service="pypi" if service == "pypi" else "osv",
+            service_url=service_url or (configured if isinstance(configured, str) and configured else None),
+            timeout=timeout,
+            cancel=cancel,
+            progress=progress,
+        )
 
 
 def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:
