@@ -331,11 +331,22 @@ def test_cancel_returns_at_once(house: House, osv: VulnService) -> None:
     )
     assert time.monotonic() - started < 3
     assert report.cancelled
+    assert seen == []  # nothing answered before the cancel
+
+
+def test_progress_counts_every_answer(house: House, osv: VulnService) -> None:
+    seen: list[tuple[int, int]] = []
+    Services().audit(
+        floors(house), service="pypi", service_url=osv.url, progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen == [(n, 5) for n in range(1, 6)]  # five distinct releases on the three floors
 
 
 def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str], house: House) -> None:
     assert main(["audit", house.floors[1], "--all"]) == 2
     assert main(["audit", "", "--service-url", closed_port_url()]) == 2
     assert main(["audit", house.wheels]) == 2  # a folder that is no floor
+    assert main(["audit", house.floors[1], "--service-url", "ftp://mirror.example"]) == 2
+    assert main(["audit", house.floors[1], "--service", "nvd"]) == 2
     _, err = capsys.readouterr()
     assert "Traceback" not in err

@@ -33,6 +33,7 @@ COMMAND_MODULES: dict[str, str] = {
     "fit": "checks",
     "create": "actions",
     "shell": "actions",
+    "outdated": "index",
     "audit": "index",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
