@@ -237,8 +237,9 @@ class Services:
 
 
 def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:
-    """The one factory the CLI and the app use. Reads the config; a broken config file raises
-    BadInput with its line, and the file is left untouched."""
+    """The one factory the CLI and the app use. Reads the config; a file that cannot be used
+    gives the defaults, is left untouched, and its sentence is ``services.config.warning`` (the
+    CLI prints it on stderr, the app shows it as a notification)."""
     from venv_tui.config import load_config
 
     return Services(load_config(environ=environ), environ=environ, cwd=cwd)
