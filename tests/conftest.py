@@ -14,7 +14,6 @@ import pytest
 
 from venv_tui.services import story
 
-
 # Captured before any test changes the environment: where this machine keeps its Pythons (the
 # tests that need a second interpreter use them), and the interpreter running the tests.
 REAL_PYENV_ROOT = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
