@@ -112,6 +112,35 @@ def make_venv(tmp_path_factory: pytest.TempPathFactory):
     return _make
 
 
+def copy_interpreter(dest: str) -> str:
+    """A base interpreter of its own at ``dest`` that really runs: the tests' Python's executable
+    copied into ``dest/bin`` (so Python finds its prefix there), a ``lib/pythonX.Y`` whose
+    entries link to the real standard library, and an empty ``site-packages`` of its own.
+    Files placed in its stdlib folder (EXTERNALLY-MANAGED) touch nothing else. Returns
+    ``dest/bin/python3``."""
+    short = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    real_prefix = os.path.dirname(os.path.dirname(BASE_PYTHON))
+    real_stdlib = os.path.join(real_prefix, "lib", f"python{short}")
+    bin_dir = os.path.join(dest, "bin")
+    stdlib = os.path.join(dest, "lib", f"python{short}")
+    os.makedirs(bin_dir)
+    os.makedirs(os.path.join(stdlib, "site-packages"))
+    shutil.copy2(BASE_PYTHON, os.path.join(bin_dir, f"python{short}"))
+    os.symlink(f"python{short}", os.path.join(bin_dir, "python3"))
+    for name in os.listdir(real_stdlib):
+        if name != "site-packages":
+            os.symlink(os.path.join(real_stdlib, name), os.path.join(stdlib, name))
+    return os.path.join(bin_dir, "python3")
+
+
+@pytest.fixture
+def copied_python(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A base interpreter of the test's own (see :func:`copy_interpreter`), outside any venv."""
+    if not os.path.isdir(os.path.join(os.path.dirname(os.path.dirname(BASE_PYTHON)), "lib")):
+        pytest.skip("the tests' Python has no lib/pythonX.Y layout to copy")
+    return copy_interpreter(str(tmp_path_factory.mktemp("base") / "prefix"))
+
+
 def isolated_environ(tmp: os.PathLike[str] | str, **extra: str) -> dict[str, str]:
     """A fake, isolated process environment: its own HOME, PYENV_ROOT and uv folder, no PATH,
     the test's cache folder."""
