@@ -447,3 +447,54 @@ def test_the_marker_never_applies_inside_a_venv(copied_python: str, story_wheels
     result = run_pip(env, "install", ["A==1.0.0"], extra_args=offline(story_wheels))
     assert result.ok, result.output_tail
     assert "A-1.0.0.dist-info" in dist_infos(env)
+
+
+# -- the same through the command line ----------------------------------------------------------
+
+
+def test_cli_install_and_uninstall_on_a_base_interpreter(
+    copied_python: str, story_wheels: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from venv_tui.cli import main
+
+    prefix = os.path.dirname(os.path.dirname(copied_python))
+    code = main(["install", copied_python, "A==1.0.0", "--no-index", "--find-links", story_wheels, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["ok"] is True and data["environment"] == copied_python
+    assert data["requirements"] == ["A==1.0.0"] and data["error"] is None
+    assert dist_infos(prefix) == {"A-1.0.0.dist-info"}
+    code = main(["uninstall", copied_python, "A"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out == f"Uninstalled A in {copied_python}\n"
+    assert dist_infos(prefix) == set()
+
+
+def test_cli_refuses_an_externally_managed_interpreter(
+    copied_python: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from venv_tui.cli import main
+
+    prefix = os.path.dirname(os.path.dirname(copied_python))
+    stdlib = os.path.join(prefix, "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}")
+    with open(os.path.join(stdlib, "EXTERNALLY-MANAGED"), "w", encoding="utf-8") as fh:
+        fh.write(MANAGED)
+    code = main(["install", copied_python, "A", "--no-index"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith(f"venv-tui: {copied_python} is marked as externally managed")
+    assert "try apt install python3-xyz" in err and err.count("\n") == 1
+
+
+def test_cli_index_values_that_look_like_options_are_refused(
+    copied_python: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from venv_tui.cli import main
+
+    code = main(["install", copied_python, "A", "--find-links=--no-deps"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "--find-links needs a URL or a folder" in err

@@ -284,3 +284,23 @@ def test_a_file_that_is_no_interpreter_is_bad_input(tmp_path, home: str) -> None
     script.chmod(0o755)
     with pytest.raises(BadInput, match="neither a virtual environment nor a Python interpreter"):
         shell_command(str(script), environ=base_environ(home))
+
+
+def test_cli_shell_on_an_interpreter_path(
+    copied_python: str, tmp_path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from venv_tui.cli import main
+
+    record = tmp_path / "seen"
+    fake = tmp_path / "fakesh"
+    fake.write_text(f'#!/bin/sh\necho "$PATH|${{VIRTUAL_ENV-unset}}|$PS1" > {record}\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("SHELL", str(fake))
+    monkeypatch.setenv("VIRTUAL_ENV", "/srv/other")
+    code = main(["shell", copied_python])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    path, virtual_env, prompt = record.read_text().rstrip("\n").split("|")
+    assert path.split(os.pathsep)[0] == os.path.dirname(copied_python)
+    assert virtual_env == "unset"
+    assert prompt == f"(python{sys.version_info[0]}.{sys.version_info[1]}) $ "

@@ -32,6 +32,10 @@ COMMAND_MODULES: dict[str, str] = {
     "check": "checks",
     "fit": "checks",
     "create": "actions",
+    "install": "actions",
+    "uninstall": "actions",
+    "upgrade": "actions",
+    "rebuild": "actions",
     "shell": "actions",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
