@@ -446,3 +446,46 @@ def test_cli_create_takes_a_version_as_people_type_it(hermetic, tmp_path, capsys
     assert err.startswith("venv-tui: no Python found matches '2.5'; the interpreters found are: ")
     assert mine in err and err.count("\n") == 1
     assert not (tmp_path / "other").exists()
+
+
+def test_new_floor_makes_the_venv_and_installs(tmp_path, story_wheels) -> None:
+    from venv_tui.services import Services
+
+    target = tmp_path / "robot-three"
+    result = Services().new_floor(
+        str(target),
+        requirements=["A>=2", "B>=4"],
+        without_pip=True,
+        extra_args=["--no-index", "--find-links", story_wheels],
+    )
+    assert result.ok and result.created
+    assert result.message == f"the floor {target} was made, with A>=2, B>=4 installed"
+    assert dist_infos(str(target)) == {"A-2.1.0.dist-info", "B-4.1.0.dist-info"}
+
+
+def test_a_failed_install_keeps_the_new_floor_and_says_so(tmp_path, story_wheels) -> None:
+    from venv_tui.services import Services
+
+    target = tmp_path / "robot"
+    result = Services().new_floor(
+        str(target),
+        requirements=["A>=9"],
+        without_pip=True,
+        extra_args=["--no-index", "--find-links", story_wheels],
+    )
+    assert not result.ok and result.created
+    assert result.install_result is not None and not result.install_result.ok
+    assert result.message.startswith(f"the floor {target} was made; installing A>=9 failed: ")
+    assert "A>=9" in result.message.split("failed: ", 1)[1]  # pip's own last error line
+    assert read_pyvenv_cfg(str(target)).version == version_of(sys.executable)
+
+
+def test_new_floor_validates_before_making_anything(tmp_path) -> None:
+    from venv_tui.services import Services
+
+    target = tmp_path / "robot"
+    with pytest.raises(Refused, match="looks like an option"):
+        Services().new_floor(str(target), requirements=["A", "--index-url=http://x"], without_pip=True)
+    with pytest.raises(BadInput, match="no Python found matches"):
+        Services().new_floor(str(target), python="1.2", requirements=["A"], without_pip=True)
+    assert not target.exists()

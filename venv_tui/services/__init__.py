@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import threading
 
     from venv_tui.config import Config
+    from venv_tui.services.actions.create import NewFloorResult
 
 LineCallback = Callable[[str], None]
 
@@ -240,6 +241,35 @@ class Services:
 
         path = self.resolve(env_path)
         return run_pip(path, action, requirements, on_line=on_line, cancel=cancel, extra_args=extra_args)
+
+    def new_floor(
+        self,
+        path: str,
+        *,
+        python: str | None = None,
+        requirements: Sequence[str] = (),
+        without_pip: bool = False,
+        on_line: LineCallback | None = None,
+        cancel: threading.Event | None = None,
+        extra_args: Sequence[str] = (),
+    ) -> NewFloorResult:
+        """A new floor for a robot (or for a refused install on an externally managed
+        interpreter): a venv at ``path`` from the interpreter ``python`` names (a spec), then
+        ``requirements`` installed into it. When the venv was made but the install failed, the
+        floor stays and the result says so ("the floor PATH was made; installing X failed:
+        ..."). Requirements are validated before anything is made."""
+        from venv_tui.services.actions.create import new_floor
+
+        interpreter = self.resolve_python(python).path if python else None
+        return new_floor(
+            path,
+            python=interpreter,
+            requirements=requirements,
+            without_pip=without_pip,
+            on_line=on_line,
+            cancel=cancel,
+            extra_args=extra_args,
+        )
 
     def resolve_python(self, spec: str) -> Interpreter:
         """The interpreter a user means: ``3.12``, ``3.8.18``, ``python3.13``, ``pypy3``, a path
