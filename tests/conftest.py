@@ -87,6 +87,10 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     bin_dir.mkdir()
     os.symlink(BASE_PYTHON, bin_dir / "python3")
     monkeypatch.setenv("PATH", _hermetic_path(str(bin_dir)))
+    # The current folder counts for discovery (a project's .venv): an empty one of its own.
+    work = base / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
     return Hermetic(root=str(base), folders=folders, bin=str(bin_dir))
 
 
