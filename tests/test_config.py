@@ -212,6 +212,14 @@ def test_a_file_without_permission_says_permission_denied(tmp_path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def test_a_config_folder_that_is_a_file_is_named(tmp_path) -> None:
+    blocker = tmp_path / "conf"
+    blocker.write_text("not a folder")
+    config = load_config(environ={"VENV_TUI_CONFIG_DIR": str(blocker)})
+    _assert_defaults_with_warning(config, str(blocker / "config.toml"), "a part of the path is not a folder")
+    assert blocker.read_text() == "not a folder"
+
+
 def test_a_nul_byte_in_the_config_folder_variable_is_named() -> None:
     config = load_config(environ={"VENV_TUI_CONFIG_DIR": "/tmp/a\0b"})
     _assert_defaults_with_warning(config, "NUL byte")

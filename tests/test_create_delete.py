@@ -489,3 +489,29 @@ def test_new_floor_validates_before_making_anything(tmp_path) -> None:
     with pytest.raises(BadInput, match="no Python found matches"):
         Services().new_floor(str(target), python="1.2", requirements=["A"], without_pip=True)
     assert not target.exists()
+
+
+def test_cli_rebuild_takes_a_spec_and_index_options(hermetic, make_venv, story_wheels, capsys) -> None:
+    import json
+
+    from venv_tui.cli import main
+
+    env = floor_three(make_venv, story_wheels)
+    mine = version_of(sys.executable)
+    real = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    link = os.path.join(hermetic.folders["PYENV_ROOT"], "versions", mine, "bin", "python3")
+    os.makedirs(os.path.dirname(link))
+    os.symlink(real, link)
+    code = main(["rebuild", env, "--python", mine, "--no-index", "--find-links", story_wheels, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out) == {
+        "environment": env,
+        "action": "rebuild",
+        "requirements": [],
+        "ok": True,
+        "returncode": 0,
+        "error": None,
+    }
+    assert read_pyvenv_cfg(env).prompt == "floor 3"
+    assert dist_infos(env) == {"A-2.1.0.dist-info", "B-4.1.0.dist-info"}

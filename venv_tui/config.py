@@ -146,8 +146,8 @@ def read_config(path: str | None = None, *, environ: Mapping[str, str] | None = 
     try:
         text = files.read_text(path, files.LIMIT_CONFIG)
     except files.Unreadable as err:
-        if err.reason.startswith("does not exist"):
-            return Config()
+        if err.reason == "does not exist":
+            return Config()  # no file is the usual case: the defaults, nothing to say
         raise BadInput(f"the config file cannot be read: {err.reason}", path=err.path) from None
     return parse_config(text, path)
 

@@ -42,7 +42,7 @@ class ExternallyManaged(Refused):
         self.error = error
         super().__init__(
             f"{python} is marked as externally managed ({marker}): {' '.join(error.split())} "
-            "-- make a new floor (a virtual environment) from it and install there instead"
+            "— make a new floor (a virtual environment) from it and install there instead"
         )
 
 
