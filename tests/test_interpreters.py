@@ -18,6 +18,7 @@ from conftest import other_python, pyenv_python
 
 from venv_tui.services.discover import interpreters as interp
 from venv_tui.services.discover import probe as probe_mod
+from venv_tui.services.discover import specs
 from venv_tui.services.discover.interpreters import (
     default_interpreter,
     find_interpreters,
@@ -412,7 +413,7 @@ HOUSE = [
     ],
 )
 def test_specs_resolve_among_the_interpreters_found(spec: str, expected: str) -> None:
-    assert interp.resolve_spec(spec, HOUSE, environ={"PYENV_ROOT": "/nowhere"}).path == expected
+    assert specs.resolve_spec(spec, HOUSE, environ={"PYENV_ROOT": "/nowhere"}).path == expected
 
 
 def test_a_pyenv_version_name_is_a_spec() -> None:
@@ -427,7 +428,7 @@ def test_a_pyenv_version_name_is_a_spec() -> None:
         ("3.12.1", "/r/versions/3.12.1/bin/python3.12"),
         ("miniconda3-latest", "/r/versions/miniconda3-latest/bin/python3"),
     ):
-        assert interp.resolve_spec(name, pyenv, environ={"PYENV_ROOT": "/r/"}).path == path
+        assert specs.resolve_spec(name, pyenv, environ={"PYENV_ROOT": "/r/"}).path == path
 
 
 @pytest.mark.parametrize("spec", ["3.9", "python2.7", "graalpy", "banana", "4"])
@@ -435,7 +436,7 @@ def test_an_unknown_spec_is_one_sentence_listing_what_exists(spec: str) -> None:
     from venv_tui.errors import BadInput
 
     with pytest.raises(BadInput) as caught:
-        interp.resolve_spec(spec, HOUSE, environ={"PYENV_ROOT": "/nowhere"})
+        specs.resolve_spec(spec, HOUSE, environ={"PYENV_ROOT": "/nowhere"})
     assert str(caught.value) == (
         f"no Python found matches '{spec}'; the interpreters found are: "
         "3.11.2, 3.13.0, 3.12.9, 3.12.1, pypy 3.10.12, 3.8.18"
@@ -446,27 +447,27 @@ def test_empty_and_nul_specs_are_bad_input() -> None:
     from venv_tui.errors import BadInput
 
     with pytest.raises(BadInput, match="no Python was named"):
-        interp.resolve_spec("  ", HOUSE)
+        specs.resolve_spec("  ", HOUSE)
     with pytest.raises(BadInput, match="NUL"):
-        interp.resolve_spec("3.1\0", HOUSE)
+        specs.resolve_spec("3.1\0", HOUSE)
 
 
 def test_paths_as_specs(tmp_path: Path, make_venv) -> None:
     from venv_tui.errors import BadInput
 
     link = _link(BASE, tmp_path / "prefix" / "bin" / "python3")
-    assert interp.resolve_spec(str(link), ()).path == str(link)
+    assert specs.resolve_spec(str(link), ()).path == str(link)
     # The prefix folder of an installation names its python3.
-    assert interp.resolve_spec(str(tmp_path / "prefix"), ()).path == str(link)
-    assert interp.resolve_spec("./prefix/bin/python3", (), cwd=str(tmp_path)).path == str(link)
+    assert specs.resolve_spec(str(tmp_path / "prefix"), ()).path == str(link)
+    assert specs.resolve_spec("./prefix/bin/python3", (), cwd=str(tmp_path)).path == str(link)
     with pytest.raises(BadInput, match="this interpreter does not exist"):
-        interp.resolve_spec(str(tmp_path / "python9"), ())
+        specs.resolve_spec(str(tmp_path / "python9"), ())
     tool = _script(tmp_path / "bin" / "tool", "#!/bin/sh\n")
     with pytest.raises(BadInput, match="is not a Python interpreter"):
-        interp.resolve_spec(str(tool), ())
+        specs.resolve_spec(str(tool), ())
     env = make_venv("e")
     with pytest.raises(BadInput, match="a virtual environment's python"):
-        interp.resolve_spec(os.path.join(env, "bin", "python"), ())
+        specs.resolve_spec(os.path.join(env, "bin", "python"), ())
 
 
 def test_services_resolve_python_on_a_real_pyenv_root(hermetic, versions: dict[str, str]) -> None:

@@ -275,7 +275,7 @@ class Services:
         """The interpreter a user means: ``3.12``, ``3.8.18``, ``python3.13``, ``pypy3``, a path
         (an executable or its prefix folder), a pyenv version name; among :meth:`interpreters`
         the newest patch wins. BadInput with one sentence listing what exists."""
-        from venv_tui.services.discover.interpreters import resolve_spec
+        from venv_tui.services.discover.specs import resolve_spec
 
         text = spec.strip() if isinstance(spec, str) else ""
         if text and (os.sep in text or text.startswith(("~", "."))):
