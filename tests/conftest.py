@@ -132,7 +132,8 @@ def copy_interpreter(dest: str) -> str:
     shutil.copy2(BASE_PYTHON, os.path.join(bin_dir, f"python{short}"))
     os.symlink(f"python{short}", os.path.join(bin_dir, "python3"))
     for name in os.listdir(real_stdlib):
-        if name != "site-packages":
+        # Its own site-packages, and no PEP 668 marker unless a test places one.
+        if name not in ("site-packages", "dist-packages", "EXTERNALLY-MANAGED"):
             os.symlink(os.path.join(real_stdlib, name), os.path.join(stdlib, name))
     return os.path.join(bin_dir, "python3")
 
