@@ -350,3 +350,16 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str], house: House) -> 
     assert main(["audit", house.floors[1], "--service", "nvd"]) == 2
     _, err = capsys.readouterr()
     assert "Traceback" not in err
+
+
+def test_config_audit_service_url(capsys: pytest.CaptureFixture[str], house: House, osv: VulnService) -> None:
+    from venv_tui.config import config_path
+
+    os.makedirs(os.path.dirname(config_path()), exist_ok=True)
+    with open(config_path(), "w", encoding="utf-8") as fh:
+        fh.write(f'audit_service_url = "{osv.url}"\n')
+    code = main(["audit", house.floors[1], "--json"])
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert json.loads(out)["service_url"] == osv.url
+    assert osv.requests.count("POST /v1/querybatch") == 1

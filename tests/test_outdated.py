@@ -169,6 +169,8 @@ def test_wheel_only_for_another_python_counts_on_that_floor(
         pytest.skip("this machine has no Python 3.7 to make a floor with")
     floor37 = make_venv(os.path.join(os.fspath(tmp_path), "floor-37"), old)
     pip_install_offline(floor37, house.wheels, ["A==1.5.7"])
+    python = floor_python(open_site(floor37))
+    assert python is not None and python.abi == "cp37m"  # from its base's _sysconfigdata file
     add_file(index, "A-3.0.0-cp37-cp37m-manylinux2014_x86_64.whl")
     report = services().outdated([floor37, house.floors[2]], index_url=index.url)
     by_floor = {f.environment: f for f in report.floors}
@@ -369,3 +371,17 @@ def test_cancel_returns_at_once(house: House, index: IndexServer) -> None:
     )
     assert time.monotonic() - started < 3
     assert report.cancelled and seen[0] == (0, 2)
+
+
+def test_config_index_cache_hours(
+    capsys: pytest.CaptureFixture[str], house: House, index: IndexServer
+) -> None:
+    from venv_tui.config import config_path
+
+    os.makedirs(os.path.dirname(config_path()), exist_ok=True)
+    with open(config_path(), "w", encoding="utf-8") as fh:
+        fh.write("index_cache_hours = 0\n")
+    for _ in range(2):
+        code, out, _ = run(capsys, "outdated", house.floors[2], "--index-url", index.url, "--json")
+        assert code == 1 and json.loads(out)["cached_at"] is None
+    assert index.project_requests("A") == 2  # 0 hours: every look asks again
