@@ -11,6 +11,7 @@ functions; fetching is a thin edge over the simple-API client (:mod:`.simple`).
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -19,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag
-from packaging.version import Version
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from venv_tui.errors import VenvTuiError
 from venv_tui.model import FloorOutdated, OutdatedPackage, OutdatedReport, PackageSet, Site
@@ -53,9 +55,11 @@ class Known:
 # -- pure decisions --------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def python_satisfies(requires_python: str | None, version: Version) -> bool:
     """Whether the floor's Python meets a file's ``Requires-Python``. A specifier that cannot be
-    read does not exclude the file (pip passes over the check then too)."""
+    read does not exclude the file (pip passes over the check then too). Cached: a project's
+    thousands of files share a handful of specifiers."""
     if not requires_python:
         return True
     try:
@@ -64,36 +68,72 @@ def python_satisfies(requires_python: str | None, version: Version) -> bool:
         return True
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _name_version(filename: str) -> tuple[str, Version] | None:
+    """A file's project and version. A wheel's name splits on "-" (PEP 427), which is much
+    cheaper than reading its tags; those are read only for the files a decision reaches."""
+    if filename.endswith(".whl"):
+        parts = filename[:-4].split("-")
+        if len(parts) not in (5, 6):
+            return None
+        try:
+            return canonicalize_name(parts[0]), Version(parts[1])
+        except InvalidVersion:
+            return None
+    from venv_tui.services.index.simple import parse_filename
+
+    parsed = parse_filename(filename)
+    return None if parsed is None else (str(parsed.name), parsed.version)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _wheel_tags(filename: str) -> frozenset[Tag]:
+    """A wheel's tags; empty for a name that breaks the rules (no floor accepts it)."""
+    from venv_tui.services.index.simple import parse_filename
+
+    parsed = parse_filename(filename)
+    return frozenset() if parsed is None or parsed.tags is None else parsed.tags
+
+
+def _candidate(item: FileLike, key: str, pre: bool) -> Version | None:
+    """The version of ``item`` when it is a file of ``key`` that is neither yanked nor a
+    pre-release nobody asked for."""
+    if item.yanked:
+        return None
+    found = _name_version(item.filename)
+    if found is None or found[0] != key:
+        return None
+    if found[1].is_prerelease and not pre:
+        return None
+    return found[1]
+
+
+def _fits(item: FileLike, python: FloorPython, tags: frozenset[Tag]) -> bool:
+    if not python_satisfies(item.requires_python, python.version):
+        return False
+    # A wheel must be built for the floor's interpreter, ABI and platform; an sdist builds anywhere.
+    return not item.filename.endswith(".whl") or bool(_wheel_tags(item.filename) & tags)
+
+
 def installable(
     item: FileLike, key: str, python: FloorPython, tags: frozenset[Tag], *, pre: bool = False
 ) -> Version | None:
     """The version ``item`` would install on the floor, or None when its pip would pass it over."""
-    from venv_tui.services.index.simple import parse_filename
-
-    if item.yanked:
-        return None
-    parsed = parse_filename(item.filename)
-    if parsed is None or parsed.name != key:
-        return None
-    if parsed.version.is_prerelease and not pre:
-        return None
-    if not python_satisfies(item.requires_python, python.version):
-        return None
-    if parsed.tags is not None and not parsed.tags & tags:
-        return None  # a wheel built for another interpreter, ABI or platform
-    return parsed.version
+    version = _candidate(item, key, pre)
+    return version if version is not None and _fits(item, python, tags) else None
 
 
 def newest(
     files: Iterable[FileLike], key: str, python: FloorPython, tags: frozenset[Tag], *, pre: bool = False
 ) -> Version | None:
-    """The newest version of ``key`` among ``files`` that the floor can install."""
-    best: Version | None = None
-    for item in files:
-        version = installable(item, key, python, tags, pre=pre)
-        if version is not None and (best is None or version > best):
-            best = version
-    return best
+    """The newest version of ``key`` among ``files`` that the floor can install: newest first,
+    the first file that fits wins (the older files' tags are never read)."""
+    candidates = [(v, item) for item in files if (v := _candidate(item, key, pre)) is not None]
+    candidates.sort(key=lambda pair: pair[0], reverse=True)
+    for version, item in candidates:
+        if _fits(item, python, tags):
+            return version
+    return None
 
 
 def outdated_packages(
