@@ -305,13 +305,17 @@ def test_service_answers_garbage(
     assert len(err.strip().splitlines()) == 1
 
 
-def test_service_that_never_answers_is_given_up_in_bounded_time(house: House, osv: VulnService) -> None:
+@pytest.mark.parametrize("service", ["osv", "pypi"])
+def test_service_that_never_answers_is_given_up_in_bounded_time(
+    house: House, osv: VulnService, service: str
+) -> None:
     osv.mode = "hang"
     started = time.monotonic()
-    report = Services().audit(floors(house), service="pypi", service_url=osv.url, timeout=1.0)
+    report = Services().audit(floors(house), service=service, service_url=osv.url, timeout=1.0)
     elapsed = time.monotonic() - started
     assert elapsed < 5, elapsed  # one timeout, not one per release
     assert report.problem is not None and "did not answer" in report.problem
+    assert all(f.packages == () for f in report.floors)
 
 
 def test_cancel_returns_at_once(house: House, osv: VulnService) -> None:
