@@ -319,6 +319,10 @@ def audit(
     unchecked: set[Query] = set()
     problem: str | None = None
     cancelled = False
+    if cancel is not None and cancel.is_set():
+        return AuditReport(
+            service, root, tuple(FloorAudit(f.path, (), (), f.problem) for f in floors), None, True
+        )
     if service == "osv" and queries:
         try:
             ids = osv_query(root, queries, timeout=timeout)
