@@ -393,7 +393,9 @@ class MainScreen(Flows):
             return  # the panel keeps the last floor until the new one is read
         env = house.floor(path)
         label = floor_name(env) if env is not None else "no floor"
-        self.query_one(PackagesPanel).show(label, path, reading.packages, reading.error, reading.required_by)
+        self.query_one(PackagesPanel).show(
+            label, path, reading.packages, reading.error, reading.required_by, reading.rows
+        )
 
     def render_robots(self) -> None:
         house = self.house

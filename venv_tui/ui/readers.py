@@ -103,7 +103,12 @@ def read_floor(services: HouseServices, path: str) -> Reading:
             index = required_by_index(packages)
         except Exception:  # the detail then says "nothing here"; the list still shows
             index = {}
-    return Reading(path, packages, error, index)
+    rows = None
+    if packages is not None:
+        from venv_tui.ui.panels.packages import package_rows
+
+        rows = package_rows(packages)
+    return Reading(path, packages, error, index, rows)
 
 
 def check_robots(

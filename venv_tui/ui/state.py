@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from venv_tui.model import CheckResult, Environment, Interpreter, PackageSet, RequirementSource
 
@@ -46,6 +46,7 @@ class Reading:
     packages: PackageSet | None
     error: str | None = None
     required_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    rows: Sequence[Any] | None = None  # the packages panel's cells, made in the worker
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
@@ -61,6 +62,37 @@ class Table(DataTable):
                 if width > column.content_width:
                     column.content_width = width
         return row_key
+
+    def fill(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
+        """Append many rows at once (unique keys), for thousands of packages.
+
+        ``add_row`` re-validates the cursor through a reactive for every row, which is most of
+        its cost; this does the same bookkeeping for the whole batch and moves the cursor once.
+        """
+        from textual.widgets._data_table import Row, RowKey
+
+        was_empty = self.row_count == 0
+        columns = getattr(self, "_ordered", None) or self.ordered_columns
+        keys = [c.key for c in columns]
+        widths = [c.content_width for c in columns]
+        for key, cells in rows:
+            row_key = RowKey(key)
+            self._row_locations[row_key] = len(self.rows)
+            self._data[row_key] = dict(zip(keys, cells, strict=False))
+            self.rows[row_key] = Row(row_key, 1, None, False)
+            self._new_rows.add(row_key)
+            for index, cell in enumerate(cells):
+                if cell.cell_len > widths[index]:
+                    widths[index] = cell.cell_len
+        for column, width in zip(columns, widths, strict=True):
+            if column.auto_width:
+                column.content_width = width
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if was_empty and self.row_count and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self._update_count += 1
+        self.check_idle()
 
     def set_columns(self, *labels: str) -> None:
         self._labels = labels

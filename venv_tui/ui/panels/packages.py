@@ -26,8 +26,8 @@ def canonical(name: str) -> str:
 
 
 # Short marks keep the Flags column narrow at 120 columns; the legend under the list says them.
-FLAG_MARKS = (("R", "requested"), ("E", "editable"), ("I", "inherited from the base"), ("!", "unreadable"))
-LEGEND = "flags: " + " · ".join(f"{mark} {word}" for mark, word in FLAG_MARKS[:3])
+FLAG_MARKS = (("R", "requested"), ("E", "editable"), ("I", "inherited"), ("!", "unreadable"))
+LEGEND = " · ".join(f"{mark} {word}" for mark, word in FLAG_MARKS[:3])
 
 
 def flags(dist: Distribution) -> str:
@@ -41,6 +41,18 @@ def flags(dist: Distribution) -> str:
         if on
     ]
     return " ".join(marks)
+
+
+Row = tuple[Distribution, tuple[Text, Text, Text]]
+
+
+def package_rows(packages: PackageSet) -> list[Row]:
+    """The cells of every package, made once per reading (in the reading worker)."""
+    rows: list[Row] = []
+    for dist in packages.distributions:
+        style = "red" if dist.problem else ("dim" if dist.inherited else "")
+        rows.append((dist, (Text(dist.name, style), Text(dist.version, style), Text(flags(dist), "dim"))))
+    return rows
 
 
 def matches(dist: Distribution, text: str) -> bool:
@@ -88,6 +100,8 @@ class PackagesPanel(Panel):
         # cursor move looks one name up.
         self._required_by: Mapping[str, tuple[str, ...]] = {}
         self._filter_timer: Timer | None = None
+        self._rows: list[Row] | None = None
+        self._by_key: dict[str, Distribution] | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter by name (esc clears)", id="package-filter")
@@ -106,10 +120,14 @@ class PackagesPanel(Panel):
         packages: PackageSet | None,
         error: str | None,
         required_by: Mapping[str, tuple[str, ...]] | None = None,
+        rows: Sequence[Row] | None = None,
     ) -> None:
+        """``rows``: the cells made in the reading worker (the UI thread only places them)."""
         same_env = env_path == self.env_path
         self.env_path = env_path
         self.packages = packages
+        self._rows = list(rows) if rows is not None else None
+        self._by_key = None
         self._required_by = required_by if required_by is not None else {}
         self.border_title = f"Packages · robots on {env_label}"
         keep = self.table.selected_key() if same_env else None
@@ -125,16 +143,12 @@ class PackagesPanel(Panel):
             self.border_subtitle = ""
             detail_widget.update(Text.styled(error or "", "bold red"))
             return
-        shown = [d for d in self.packages.distributions if matches(d, self.filter_text)]
-        # One pass, then one refresh: thousands of rows stay smooth.
-        for dist in shown:
-            style = "red" if dist.problem else ("dim" if dist.inherited else "")
-            table.add_row(
-                Text.styled(dist.name, style),
-                Text.styled(dist.version, style),
-                Text.styled(flags(dist), "dim"),
-                key=dist.metadata_path,
-            )
+        if self._rows is None:
+            self._rows = package_rows(self.packages)
+        text = self.filter_text
+        shown = [row for row in self._rows if matches(row[0], text)] if text else self._rows
+        # One batch, then one refresh: thousands of rows stay smooth.
+        table.fill([(dist.metadata_path, cells) for dist, cells in shown])
         total = len(self.packages.distributions)
         count = f"{len(shown)} of {total}" if self.filter_text else f"{total}"
         self.border_subtitle = f"{count} packages" + (
@@ -145,7 +159,9 @@ class PackagesPanel(Panel):
         key = self.table.selected_key()
         if self.packages is None or key is None:
             return None
-        return next((d for d in self.packages.distributions if d.metadata_path == key), None)
+        if self._by_key is None:
+            self._by_key = {d.metadata_path: d for d in self.packages.distributions}
+        return self._by_key.get(key)
 
     def show_detail(self) -> None:
         widget = self.query_one("#package-detail", Static)
