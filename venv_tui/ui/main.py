@@ -25,7 +25,6 @@ from venv_tui.model import PackageSet
 from venv_tui.ui import readers
 from venv_tui.ui import state as S
 from venv_tui.ui.actions import bindings_for
-from venv_tui.ui.commands import ActionCommands
 from venv_tui.ui.flows import Flows
 from venv_tui.ui.messages import (
     ChecksDone,
@@ -51,6 +50,8 @@ from venv_tui.ui.watch import (
 )
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from venv_tui.ui.protocol import HouseServices
 
 PANEL_ORDER = ("interpreters", "environments", "packages", "scripts")
@@ -82,8 +83,15 @@ def site_dirs(packages: PackageSet | None) -> list[str]:
     return [*packages.site.own_dirs, *packages.site.inherited_dirs]
 
 
+def action_commands() -> type[Provider]:
+    from venv_tui.ui.commands import ActionCommands
+
+    return ActionCommands
+
+
 class MainScreen(Flows):
-    COMMANDS: ClassVar = {ActionCommands}
+    # A callable, so that the palette's machinery is imported when the palette first opens.
+    COMMANDS: ClassVar = {action_commands}
     AUTO_FOCUS = "#environments-table"
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
 
