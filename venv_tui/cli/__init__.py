@@ -33,6 +33,8 @@ COMMAND_MODULES: dict[str, str] = {
     "fit": "checks",
     "create": "actions",
     "shell": "actions",
+    "export": "export",
+    "diff": "export",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
 
