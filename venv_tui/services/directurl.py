@@ -47,6 +47,10 @@ def requirement_url(direct: DirectUrl) -> str:
     url = direct.url
     fragments: list[str] = []
     if direct.vcs_info is not None:
+        if url.startswith("file:///"):
+            # pip before 24.1 refuses "git+file:///..." in a requirement; git and every pip
+            # read the same place as "file://localhost/...".
+            url = "file://localhost/" + url[len("file:///") :]
         url = f"{direct.vcs_info.vcs}+{url}@{direct.vcs_info.commit_id}"
     elif direct.archive_info is not None and direct.archive_info.hashes:
         name = "sha256" if "sha256" in direct.archive_info.hashes else sorted(direct.archive_info.hashes)[0]
@@ -82,6 +86,8 @@ def same_place(wanted: str, direct: DirectUrl) -> bool:
 
 
 def _norm(url: str) -> str:
+    if url.startswith("file://localhost/"):
+        url = "file:///" + url[len("file://localhost/") :]
     return url.rstrip("/")
 
 
