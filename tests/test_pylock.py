@@ -29,6 +29,15 @@ def package(name: str, version: str, extra: str = "") -> str:
     return f'[[packages]]\nname = "{name.lower()}"\nversion = "{version}"\n{extra}\n{wheel}'
 
 
+@pytest.fixture(autouse=True)
+def _no_pip_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine's pip configuration stays out of the exports here."""
+    for name in list(os.environ):
+        if name.startswith("PIP_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]):
     def run(*args: str) -> tuple[int, str, str]:
@@ -168,8 +177,7 @@ def test_find_sources_lists_locks(tmp_path) -> None:
     assert found == ["pylock.dev.toml", "pylock.toml"]
 
 
-def test_a_lock_written_by_export_is_read_back(house: story.House, cli, tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+def test_a_lock_written_by_export_is_read_back(house: story.House, cli, tmp_path) -> None:
     path = str(tmp_path / "pylock.toml")
     status, _, err = cli(
         "export",

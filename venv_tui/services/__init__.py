@@ -140,7 +140,7 @@ class Services:
 
     def find_sources(self, folder: str) -> list[str]:
         """Requirement sources in a project folder: PEP 723 scripts, requirements*.txt,
-        pyproject.toml."""
+        pyproject.toml, pylock.toml and pylock.NAME.toml."""
         from venv_tui.services.sources import find_sources
 
         return find_sources(folder)

@@ -21,9 +21,8 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from packaging.tags import Tag, parse_tag
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -31,8 +30,12 @@ from venv_tui import files
 from venv_tui.errors import BadInput, Refused, ToolFailed, shorten
 from venv_tui.model import Distribution, PackageSet
 from venv_tui.services.directurl import local_path, read_direct_url, requirement_url
-from venv_tui.services.index.pipconf import IndexSettings
 from venv_tui.text import is_project_name, printable
+
+if TYPE_CHECKING:
+    from packaging.tags import Tag
+
+    from venv_tui.services.index.pipconf import IndexSettings
 
 FORMATS = ("requirements", "pylock")
 # What `pip freeze` leaves out unless --all: the installer's own tools.
@@ -178,6 +181,8 @@ def _plain(text: str) -> bool:
 
 def installed_tags(dist: Distribution) -> frozenset[Tag]:
     """The tags of the wheel that was installed, from the ``Tag`` lines of its ``WHEEL`` file."""
+    from packaging.tags import parse_tag
+
     try:
         text = files.read_text(os.path.join(dist.metadata_path, "WHEEL"), files.LIMIT_SMALL, errors="replace")
     except BadInput:
@@ -427,7 +432,11 @@ def export(
     if fmt == "pylock":
         if top_level:
             raise Refused("a lock holds every distribution; --top-level goes with --format requirements only")
-        return pylock_text(packages, settings or IndexSettings(), include_all=include_all, timeout=timeout)
+        if settings is None:
+            from venv_tui.services.index.pipconf import IndexSettings
+
+            settings = IndexSettings()
+        return pylock_text(packages, settings, include_all=include_all, timeout=timeout)
     return requirements_text(packages, top_level=top_level, include_all=include_all)
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 
 from venv_tui import files
 from venv_tui.errors import BadInput
-from venv_tui.services.index.simple import PYPI
 
+PYPI = "https://pypi.org/simple"  # pip's default index
 ETC_PIP_CONF = "/etc/pip.conf"  # read after the XDG folders' files (a module value so tests can move it)
 _TRUE = {"1", "true", "yes", "on", "y", "t"}
 _FALSE = {"0", "false", "no", "off", "n", "f", ""}
