@@ -32,7 +32,8 @@ def add_index(p: argparse.ArgumentParser) -> None:
 
 def index_settings(args: argparse.Namespace, services: Services, env: str) -> IndexSettings:
     for folder in args.find_links:
-        existing(folder, "the --find-links folder")
+        if "://" not in folder:
+            existing(folder, "the --find-links folder")
     return services.index_settings(
         env,
         index_url=args.index_url,
