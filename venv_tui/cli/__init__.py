@@ -39,6 +39,8 @@ COMMAND_MODULES: dict[str, str] = {
     "shell": "actions",
     "outdated": "index",
     "audit": "index",
+    "export": "export",
+    "diff": "export",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
 
