@@ -13,17 +13,25 @@ from collections.abc import Callable, Sequence
 
 from venv_tui.errors import BadInput, Refused
 from venv_tui.model import (
+    AuditReport,
     Distribution,
     Environment,
+    FloorAudit,
+    FloorOutdated,
     Interpreter,
+    OutdatedPackage,
+    OutdatedReport,
     PackageSet,
     PipResult,
     RequirementSource,
     ShellCommand,
     Site,
     SourceRequirement,
+    Vulnerability,
+    VulnerablePackage,
 )
 from venv_tui.services import Services
+from venv_tui.services.actions.export import Export, ExportFailed
 
 HOME = "/home/user"
 HOUSE = f"{HOME}/house"
@@ -232,6 +240,17 @@ PIP_LINES = (
 )
 
 
+# What the index says about the house: the newest versions, and one known vulnerability.
+NEWEST = {"A": "2.1.0", "B": "4.1.0", "robot-tools": "0.3.0", "requests": "2.32.3"}
+VULNS = {
+    ("A", "1.0.0"): (
+        Vulnerability("GHSA-robo-0001", "A opens every door", ("1.5.7",), ("CVE-2026-0001",)),
+    ),
+}
+INDEX_DOWN = "the index https://pypi.org/simple/ could not be reached: connection refused"
+CACHED_AT = 1_700_000_000.0
+
+
 class FakeServices(Services):
     """The house as fixed data. Records what the app asked to change."""
 
@@ -243,6 +262,9 @@ class FakeServices(Services):
         self.packages_by_env = dict(PACKAGES)
         self.extra_sources = list(extra_sources)
         self.lock = threading.Lock()
+        self.index_down = False  # the index answers "connection refused"; cached answers used
+        self.hold_index: threading.Event | None = None  # set: the index waits until cancelled
+        self.export_problem: str | None = None  # the export names a distribution not found
 
     def interpreters(self) -> list[Interpreter]:
         return list(INTERPRETERS)
@@ -366,6 +388,54 @@ class FakeServices(Services):
         if repl:
             return ShellCommand((os.path.join(env_path, "bin", "python"),))
         return ShellCommand(("/bin/bash", "--rcfile", "/tmp/venv-tui-rc"), {"VIRTUAL_ENV": env_path})
+
+
+    # -- export, compare and the index: fixed answers --------------------------------------
+
+    def export(self, packages, *, fmt="requirements", top_level=False, include_all=False, settings=None):  # type: ignore[no-untyped-def]
+        self.calls.append(("export", packages.site.path, fmt, top_level))
+        if self.export_problem:
+            raise ExportFailed([self.export_problem])
+        dists = [d for d in packages.distributions if not d.inherited and (d.requested or not top_level)]
+        if fmt == "pylock":
+            return Export('lock-version = "1.0"\ncreated-by = "venv-tui"\n')
+        return Export("".join(f"{d.name}=={d.version}\n" for d in dists))
+
+    def write_export(self, path: str, text: str) -> None:
+        self.calls.append(("write_export", path, text))
+
+    def outdated(self, paths, *, progress=None, cancel=None, **kw):  # type: ignore[no-untyped-def]
+        self.calls.append(("outdated", tuple(paths)))
+        floors = []
+        for i, path in enumerate(paths):
+            if progress is not None:
+                progress(i + 1, len(paths))
+            if self.hold_index is not None and cancel is not None:
+                self.hold_index.set()  # the test knows the check is under way
+                cancel.wait(10)
+                return OutdatedReport(tuple(floors), cancelled=True)
+            newer = tuple(
+                OutdatedPackage(d.name, d.version, NEWEST[d.name])
+                for d in self.packages(path).distributions
+                if d.name in NEWEST and NEWEST[d.name] != d.version
+            )
+            cached = CACHED_AT if self.index_down else None
+            floors.append(FloorOutdated(path, newer, index="https://pypi.org/simple/", cached_at=cached))
+        return OutdatedReport(tuple(floors), problem=INDEX_DOWN if self.index_down else None)
+
+    def audit(self, paths, *, progress=None, cancel=None, **kw):  # type: ignore[no-untyped-def]
+        self.calls.append(("audit", tuple(paths)))
+        floors = []
+        for i, path in enumerate(paths):
+            if progress is not None:
+                progress(i + 1, len(paths))
+            found = tuple(
+                VulnerablePackage(d.name, d.version, VULNS[(d.name, d.version)])
+                for d in self.packages(path).distributions
+                if (d.name, d.version) in VULNS
+            )
+            floors.append(FloorAudit(path, found))
+        return AuditReport("osv", "https://api.osv.dev", tuple(floors))
 
 
 def demo_app(**kw: object):

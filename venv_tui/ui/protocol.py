@@ -13,9 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from venv_tui.model import (
+    AuditReport,
     CheckResult,
     Environment,
     Interpreter,
+    OutdatedReport,
     PackageSet,
     PipResult,
     RequirementSource,
@@ -25,8 +27,12 @@ from venv_tui.model import (
 
 if TYPE_CHECKING:
     from venv_tui.config import Config
+    from venv_tui.services.actions.export import Export
+    from venv_tui.services.diff import FloorDiff
+    from venv_tui.services.index.pipconf import IndexSettings
 
 LineCallback = Callable[[str], None]
+Progress = Callable[[int, int], None]
 
 
 class HouseServices(Protocol):
@@ -101,6 +107,59 @@ class HouseServices(Protocol):
     ) -> PipResult: ...
 
     def shell_command(self, env_path: str, *, repl: bool = False) -> ShellCommand: ...
+
+    # -- export and compare ----------------------------------------------------------------
+
+    def export(
+        self,
+        packages: PackageSet,
+        *,
+        fmt: str = "requirements",
+        top_level: bool = False,
+        include_all: bool = False,
+        settings: IndexSettings | None = None,
+    ) -> Export: ...
+
+    def write_export(self, path: str, text: str) -> None: ...
+
+    def index_settings(
+        self,
+        path_or_site: str | Site,
+        *,
+        index_url: str | None = None,
+        extra_index_urls: Sequence[str] = (),
+        find_links: Sequence[str] = (),
+        no_index: bool = False,
+    ) -> IndexSettings: ...
+
+    def diff(self, left: PackageSet, right: PackageSet) -> FloorDiff: ...
+
+    # -- the index: only when the user asks, always in a worker ----------------------------
+
+    def outdated(
+        self,
+        paths: Sequence[str],
+        *,
+        index_url: str | None = None,
+        extra_index_urls: Sequence[str] = (),
+        find_links: Sequence[str] = (),
+        no_index: bool = False,
+        pre: bool = False,
+        timeout: float = 15.0,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> OutdatedReport: ...
+
+    def audit(
+        self,
+        paths: Sequence[str],
+        *,
+        service: str = "osv",
+        service_url: str | None = None,
+        timeout: float = 15.0,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> AuditReport: ...
 
 
 class DeletePlan(Protocol):

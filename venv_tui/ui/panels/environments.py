@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,7 +13,9 @@ from textual.widgets import Static
 
 from venv_tui.model import Environment
 from venv_tui.ui.actions import bindings_for
+from venv_tui.ui.marks import floor_count, floor_line
 from venv_tui.ui.panels.base import Panel, Table, tilde
+from venv_tui.ui.state import FloorIndex
 
 LAMP_ON = "●"
 LAMP_OFF = "○"
@@ -41,12 +43,17 @@ def health_mark(env: Environment) -> Text:
     return Text.styled("ok", "green")
 
 
-def environment_row(env: Environment, lit: bool, home: str | None = None) -> tuple[Text, ...]:
+def environment_row(
+    env: Environment, lit: bool, home: str | None = None, index: FloorIndex | None = None
+) -> tuple[Text, ...]:
     broken = env.health == "broken"
     lamp = Text.styled(LAMP_ON, "bold yellow") if lit else Text.styled(LAMP_OFF, "dim")
     name_style = "bold red" if broken else ("bold" if lit else "")
     name = floor_name(env) if env.is_venv else f"{floor_name(env)} (base)"
     health = health_mark(env)
+    count = floor_count(index)
+    if count:
+        health = Text.assemble(health, " ", count)
     return (
         lamp,
         Text.styled(name, name_style),
@@ -57,7 +64,9 @@ def environment_row(env: Environment, lit: bool, home: str | None = None) -> tup
     )
 
 
-def describe(env: Environment, lit: bool, home: str | None = None) -> Text:
+def describe(
+    env: Environment, lit: bool, home: str | None = None, index: FloorIndex | None = None
+) -> Text:
     """The line under the table: where the floor is (the Path column may be cut at the right
     edge), then why a broken floor is broken, or where this one stands."""
     text = Text(tilde(env.path, home), style="dim")
@@ -83,6 +92,9 @@ def describe(env: Environment, lit: bool, home: str | None = None) -> Text:
         text.append("a base interpreter: its own site-packages")
     if env.problem and env.health == "ok":
         text.append(f" · {env.problem}", style="yellow")
+    if index is not None:
+        text.append(" · ")
+        text.append(floor_line(index))
     return text
 
 
@@ -94,6 +106,10 @@ class EnvironmentsPanel(Panel):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("floors")
 
     home: str | None = None
+    # What the index said per floor, and the running check's progress: set by the flows.
+    index: Mapping[str, FloorIndex] = {}
+    progress: str | None = None
+    _shown: tuple[Sequence[Environment], str | None] = ((), None)
 
     def compose(self) -> ComposeResult:
         table = Table(id="environments-table")
@@ -109,25 +125,42 @@ class EnvironmentsPanel(Panel):
         home: str | None = None,
     ) -> None:
         self.home = home
+        self._shown = (environments, active)
         table = self.table
         table.reset()
         for env in environments:
-            table.add_row(*environment_row(env, env.path == active, home), key=env.path)
+            table.add_row(
+                *environment_row(env, env.path == active, home, self.index.get(env.path)), key=env.path
+            )
         table.move_to_key(selected)
-        broken = sum(1 for e in environments if e.health == "broken")
-        stale = sum(1 for e in environments if e.health == "stale")
-        subtitle = f"{len(environments)} floors"
-        subtitle += f" · {broken} broken" if broken else ""
-        subtitle += f" · {stale} stale" if stale else ""
-        self.border_subtitle = subtitle
+        self.show_progress(self.progress)
         self.note(environments, active)
 
     def note(self, environments: Sequence[Environment], active: str | None) -> None:
         key = self.table.selected_key()
         env = next((e for e in environments if e.path == key), None)
         self.query_one("#environment-note", Static).update(
-            describe(env, env.path == active, self.home) if env is not None else ""
+            describe(env, env.path == active, self.home, self.index.get(env.path)) if env is not None else ""
         )
+
+    def show_progress(self, progress: str | None) -> None:
+        """The subtitle: how many floors, how many broken, the index check under way."""
+        self.progress = progress
+        environments = self._shown[0]
+        broken = sum(1 for e in environments if e.health == "broken")
+        stale = sum(1 for e in environments if e.health == "stale")
+        subtitle = f"{len(environments)} floors"
+        subtitle += f" · {broken} broken" if broken else ""
+        subtitle += f" · {stale} stale" if stale else ""
+        if progress is not None:
+            subtitle += f" · index: {progress} (x stops)"
+        self.border_subtitle = subtitle
+
+    def show_index(self, index: Mapping[str, FloorIndex], progress: str | None) -> None:
+        """The index's counts and the running check's progress, on the floors as shown."""
+        self.index, self.progress = index, progress
+        environments, active = self._shown
+        self.show(environments, active, self.table.selected_key(), self.home)
 
     def selected_path(self) -> str | None:
         return self.table.selected_key()
