@@ -215,6 +215,7 @@ ACTIONS: tuple[Action, ...] = (
         "Compare the selected floor with…",
         "Compare this floor with another you pick: what only one holds, what differs",
         "Compare",
+        show=False,  # a palette command first; the footer keeps room for the daily keys
         applies=_two_floors,
     ),
     Action(

@@ -184,7 +184,7 @@ class PackagesPanel(Panel):
             text = detail(dist, self._required_by.get(canonical(dist.name), ()))
             mark = self.index_marks.get(self.env_path or "", {}).get(canonical(dist.name))
             if mark is not None:
-                text = Text.assemble(text, "\n", mark[1])
+                text = Text.assemble(mark[1], "\n", text)  # first: the detail's end may be cut
             if self.packages.problems:
                 # Entries that could not be read are in no row: their sentences stay in view.
                 text = Text.assemble(
