@@ -100,3 +100,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         name = item.path.name
         if not (name.startswith("test_ui") or name.startswith("test_snapshots")):
             item.add_marker(pytest.mark.services)
+
+
+@pytest.fixture
+def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> str:
+    """For in-process CLI runs: every folder where floors or marks are looked for points into a
+    fresh tmp folder (returned), VIRTUAL_ENV is unset and the working folder is an empty one."""
+    base = str(tmp_path_factory.mktemp("hermetic"))
+    home = os.path.join(base, "home")
+    work = os.path.join(base, "work")
+    os.makedirs(home)
+    os.makedirs(work)
+    for name, value in {
+        "HOME": home,
+        "PYENV_ROOT": os.path.join(base, "pyenv"),
+        "WORKON_HOME": os.path.join(base, "virtualenvs"),
+        "PIPX_HOME": os.path.join(base, "pipx"),
+        "XDG_DATA_HOME": os.path.join(base, "data"),
+        "XDG_CACHE_HOME": os.path.join(base, "xdg-cache"),
+        "XDG_STATE_HOME": os.path.join(base, "state"),
+        "XDG_CONFIG_HOME": os.path.join(base, "xdg-config"),
+        "UV_TOOL_DIR": os.path.join(base, "uv-tools"),
+        "UV_PYTHON_INSTALL_DIR": os.path.join(base, "uv-python"),
+        "POETRY_VIRTUALENVS_PATH": os.path.join(base, "poetry"),
+        "HATCH_DATA_DIR": os.path.join(base, "hatch"),
+        "VENV_TUI_STATE_DIR": os.path.join(base, "venv-tui-state"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.chdir(work)
+    return base

@@ -6,7 +6,7 @@ Pure functions from model objects to dicts and strings; keys may be added, never
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from venv_tui.model import CheckResult, Environment, Fit, Interpreter, PackageSet
@@ -19,7 +19,11 @@ def dumps(data: dict[str, Any]) -> str:
 # -- JSON shapes ----------------------------------------------------------------------------
 
 
-def pythons_json(interpreters: Sequence[Interpreter]) -> dict[str, Any]:
+def pythons_json(
+    interpreters: Sequence[Interpreter], standing: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, Any]:
+    # ``standing``: per interpreter path, the floors built on it.
+    on = standing or {}
     return {
         "interpreters": [
             {
@@ -30,13 +34,20 @@ def pythons_json(interpreters: Sequence[Interpreter]) -> dict[str, Any]:
                 "default": i.default,
                 "shadowed_by": i.shadowed_by,
                 "real_path": i.real_path,
+                "environments": list(on.get(i.path, ())),
             }
             for i in interpreters
         ]
     }
 
 
-def envs_json(environments: Sequence[Environment]) -> dict[str, Any]:
+def envs_json(
+    environments: Sequence[Environment],
+    inventory: Mapping[str, Mapping[str, Any]] | None = None,
+    total_size: int | None = None,
+) -> dict[str, Any]:
+    # ``inventory``: per path, the size/last_used/note/keep keys (null/false when not known).
+    known = inventory or {}
     return {
         "environments": [
             {
@@ -50,10 +61,16 @@ def envs_json(environments: Sequence[Environment]) -> dict[str, Any]:
                 "system_site_packages": e.system_site_packages,
                 "active": e.active,
                 "source": e.source,
+                **_INVENTORY_DEFAULTS,
+                **known.get(e.path, {}),
             }
             for e in environments
-        ]
+        ],
+        "total_size": total_size,
     }
+
+
+_INVENTORY_DEFAULTS: dict[str, Any] = {"size": None, "last_used": None, "note": None, "keep": False}
 
 
 def packages_json(packages: PackageSet) -> dict[str, Any]:
@@ -146,27 +163,48 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def pythons_text(interpreters: Sequence[Interpreter]) -> str:
+def pythons_text(
+    interpreters: Sequence[Interpreter], standing: Mapping[str, Sequence[str]] | None = None
+) -> str:
     if not interpreters:
         return "No Python interpreter found."
+    on = standing or {}
     rows = []
     for i in interpreters:
         mark = "*" if i.default else " "
         note = f"shadowed by {i.shadowed_by}" if i.shadowed_by else ""
-        rows.append([mark, i.version or "?", i.implementation, i.source, i.path, note])
-    text = table(rows, [" ", "version", "impl", "found in", "path", ""])
+        floors = str(len(on.get(i.path, ())))
+        rows.append([mark, i.version or "?", i.implementation, i.source, floors, i.path, note])
+    text = table(rows, [" ", "version", "impl", "found in", "floors", "path", ""])
     return text + "\n\n* = what `python3` finds first on PATH (the first floor)."
 
 
-def envs_text(environments: Sequence[Environment]) -> str:
+def envs_text(
+    environments: Sequence[Environment],
+    sizes: Mapping[str, Mapping[str, Any]] | None = None,
+    total_size: int | None = None,
+) -> str:
     if not environments:
         return "No virtual environment found. Give folders to search with --root DIR."
     rows = []
     for e in environments:
         lamp = "●" if e.active else " "
         health = "ok" if e.health == "ok" else f"BROKEN: {e.problem}"
-        rows.append([lamp, e.name, e.python_version or "?", e.creator, e.source, health, e.path])
-    text = table(rows, [" ", "name", "python", "creator", "found", "health", "path"])
+        row = [lamp, e.name, e.python_version or "?", e.creator, e.source, health, e.path]
+        if sizes is not None:
+            from venv_tui.services.sizes import format_size
+
+            size = sizes.get(e.path, {}).get("size")
+            row.insert(1, format_size(size) if size is not None else "")
+        rows.append(row)
+    header = [" ", "name", "python", "creator", "found", "health", "path"]
+    if sizes is not None:
+        header.insert(1, "size")
+    text = table(rows, header)
+    if total_size is not None:
+        from venv_tui.services.sizes import format_size
+
+        text += f"\n\n{format_size(total_size)} in all (files hard-linked between floors counted once)."
     return text + "\n\n● = the active environment (the lamp is on)."
 
 

@@ -33,6 +33,15 @@ COMMAND_MODULES: dict[str, str] = {
     "fit": "checks",
     "create": "actions",
     "shell": "actions",
+    "where": "inventory",
+    "clean": "inventory",
+    "note": "inventory",
+    "keep": "inventory",
+    "install": "change",
+    "uninstall": "change",
+    "upgrade": "change",
+    "rebuild": "change",
+    "delete": "change",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
 

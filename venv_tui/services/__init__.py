@@ -28,6 +28,12 @@ if TYPE_CHECKING:
     import threading
 
     from venv_tui.config import Config
+    from venv_tui.services.clean import Filters as CleanFilters
+    from venv_tui.services.clean import Match as CleanMatch
+    from venv_tui.services.clean import Outcome as CleanOutcome
+    from venv_tui.services.sizes import FloorSize
+    from venv_tui.services.state import Mark, State
+    from venv_tui.services.where import Found
 
 LineCallback = Callable[[str], None]
 
@@ -207,10 +213,13 @@ class Services:
         python: str,
         on_line: LineCallback | None = None,
         cancel: threading.Event | None = None,
+        extra_args: Sequence[str] = (),
     ) -> PipResult:
         from venv_tui.services.actions.rebuild import rebuild_environment
 
-        return rebuild_environment(path, python=python, on_line=on_line, cancel=cancel)
+        return rebuild_environment(
+            path, python=python, on_line=on_line, cancel=cancel, extra_args=extra_args
+        )
 
     def pip(
         self,
@@ -234,6 +243,91 @@ class Services:
         if repl:
             return python_command(env_path, environ=self.environ)
         return shell_command(env_path, shell=self.config.shell, environ=self.environ)
+
+    # -- the house at a glance: sizes, use, marks, where, clean-up ------------------------------
+
+    def floor_sizes(self, paths: Sequence[str], *, use_cache: bool = True) -> dict[str, FloorSize]:
+        """Each floor folder's size on disk as ``du`` counts it (keyed by the path as given),
+        cached in the cache folder until the floor's folder, bin or site folders change."""
+        from venv_tui.services.sizes import floor_sizes
+
+        return floor_sizes(paths, environ=self.environ, use_cache=use_cache)
+
+    def last_used(self, path: str) -> float | None:
+        """When the floor last ran (seconds since the epoch), from access times, by stat only."""
+        from venv_tui.services.usage import last_used
+
+        try:
+            site_dirs: Sequence[str] = self.open_site(path).own_dirs
+        except Exception:  # an unreadable pyvenv.cfg still leaves bin/ to tell from
+            site_dirs = ()
+        return last_used(path, site_dirs)
+
+    def state(self) -> State:
+        """Notes and keep marks (a broken state file: ``.warning`` and no marks)."""
+        from venv_tui.services.state import load_state
+
+        return load_state(environ=self.environ)
+
+    def set_note(self, path: str, note: str | None) -> tuple[Mark, str | None]:
+        """Set (or with None clear) a floor's one-line note; the new mark and a warning or None."""
+        from venv_tui.services.state import update_mark
+
+        return update_mark(path, note=note, environ=self.environ)
+
+    def set_keep(self, path: str, keep: bool) -> tuple[Mark, str | None]:
+        """Mark a floor to keep (never offered for clean-up), or take the mark off."""
+        from venv_tui.services.state import update_mark
+
+        return update_mark(path, keep=keep, environ=self.environ)
+
+    def where(self, spec: str, roots: Sequence[str] = ()) -> tuple[list[Found], list[str]]:
+        """Every floor and base interpreter where ``spec`` (``numpy<2``, ``requests[socks]``)
+        is satisfied, and a sentence for each floor that could not be read."""
+        from venv_tui.services.where import find, parse_spec
+
+        parse_spec(spec)  # bad input is said before anything is searched
+        floors = self.environments(roots, include_interpreters=True)
+        return find(spec, floors, self.packages)
+
+    def environments_by_interpreter(
+        self, interpreters: Sequence[Interpreter], environments: Sequence[Environment] | None = None
+    ) -> dict[str, list[str]]:
+        """For each interpreter path, the floors built on it."""
+        from venv_tui.services.inventory import floors_by_interpreter
+
+        floors = environments if environments is not None else self.environments()
+        return floors_by_interpreter(interpreters, floors)
+
+    def clean_matches(
+        self,
+        filters: CleanFilters,
+        roots: Sequence[str] = (),
+        *,
+        include_managed: bool = False,
+        now: float | None = None,
+    ) -> list[CleanMatch]:
+        """The floors that match ``filters`` (only under ``roots`` when given), each free to go
+        or with the reason it stays."""
+        from venv_tui.services.clean import gather
+
+        return gather(self, filters, roots, include_managed=include_managed, now=now)
+
+    def delete_floors(
+        self, matches: Sequence[CleanMatch], *, on_progress: LineCallback | None = None
+    ) -> CleanOutcome:
+        """Delete the matches that may go, one by one through the delete guard; a failure is
+        recorded and the rest go on."""
+        from venv_tui.services.clean import delete_floors
+
+        return delete_floors(matches, self.delete, on_progress=on_progress)
+
+    def clean_sizes(self, matches: Sequence[CleanMatch]) -> tuple[int, int]:
+        """(bytes under the matches that would go, shared files once; bytes deleting them would
+        free: only files whose every hard link lies inside them)."""
+        from venv_tui.services.clean import matched_sizes
+
+        return matched_sizes(self, matches)
 
 
 def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:
