@@ -71,16 +71,16 @@ def parse_state(text: str, path: str) -> dict[str, Mark]:
     data = tomlread.loads(text, path=path, what="the state file")
     floors = data.get("floors", {})
     if not isinstance(floors, dict):
-        raise BadInput("'floors' must be a table", path=path)
+        raise BadInput("in the state file, 'floors' must be a table", path=path)
     marks: dict[str, Mark] = {}
     for key, value in floors.items():
         if not isinstance(value, dict):
-            raise BadInput(f"the entry for {key} must be a table", path=path)
+            raise BadInput(f"in the state file, the entry for {key} must be a table", path=path)
         note, keep = value.get("note"), value.get("keep", False)
         if note is not None and not isinstance(note, str):
-            raise BadInput(f"the note of {key} must be a string", path=path)
+            raise BadInput(f"in the state file, the note of {key} must be a string", path=path)
         if not isinstance(keep, bool):
-            raise BadInput(f"'keep' of {key} must be true or false", path=path)
+            raise BadInput(f"in the state file, 'keep' of {key} must be true or false", path=path)
         marks[key] = Mark(note=note or None, keep=keep)
     return marks
 
