@@ -67,7 +67,9 @@ def test_a_failed_install_is_exit_1_with_the_error_lines(capsys, make_venv, stor
     assert installed(floor) == {}
 
 
-@pytest.mark.parametrize("bad", ["-e .", "--index-url=http://127.0.0.1:9/", "-r", "A>>1", "../project", "A; rm -rf ~"])
+@pytest.mark.parametrize(
+    "bad", ["-e .", "--index-url=http://127.0.0.1:9/", "-r", "A>>1", "../project", "A; rm -rf ~"]
+)
 def test_nothing_starting_with_a_dash_or_invalid_reaches_pip(capsys, make_venv, bad: str) -> None:
     floor = make_venv("guarded")
     code, out, err = run(capsys, "install", floor, "--no-index", "--", bad)

@@ -304,7 +304,9 @@ def extras_house(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Two floors with R 2.31; only one also has what R[socks] adds."""
     root = str(tmp_path_factory.mktemp("extras"))
     wheels = os.path.join(root, "wheels")
-    story.build_wheel(wheels, "R", "2.31.0", ['S>=1; extra == "socks"'], extra_metadata=["Provides-Extra: socks"])
+    story.build_wheel(
+        wheels, "R", "2.31.0", ['S>=1; extra == "socks"'], extra_metadata=["Provides-Extra: socks"]
+    )
     story.build_wheel(wheels, "S", "1.7.1")
     floors = {}
     for name, reqs in (("with-socks", ["R", "S"]), ("plain", ["R"])):

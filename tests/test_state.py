@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from venv_tui import tomlread
 from venv_tui.cli import main
 from venv_tui.services import Services, story
 from venv_tui.services.state import load_state, state_path
@@ -43,11 +44,11 @@ def test_note_and_keep_round_trip(capsys, floor: str, hermetic: str) -> None:
     path = state_path()
     assert path.startswith(os.environ["VENV_TUI_STATE_DIR"])
     assert not os.path.exists(os.path.join(os.environ["VENV_TUI_CONFIG_DIR"], "config.toml"))
-    with open(path, "rb") as fh:
-        import tomllib
-
-        data = tomllib.load(fh)
-    assert data == {"floors": {os.path.realpath(floor): {"note": "robot two's floor, do not touch", "keep": True}}}
+    with open(path, encoding="utf-8") as fh:
+        data = tomlread.loads(fh.read())
+    assert data == {
+        "floors": {os.path.realpath(floor): {"note": "robot two's floor, do not touch", "keep": True}}
+    }
     code, out, _ = run(capsys, "note", floor)
     assert code == 0 and out.strip() == "robot two's floor, do not touch"
     assert run(capsys, "note", floor, "--clear")[0] == 0
