@@ -179,6 +179,52 @@ def row(what: str, ours: float | None, peers: list[tuple[str, float | None]], ta
     return f"{what:<44} {ours_s}   target {target:<10} " + "; ".join(parts)
 
 
+# -- the house at a glance: sizes of 200 floors, where a package is --------------------------
+
+
+def build_floor_yard(root: str) -> list[str]:
+    """200 floors with pip in each, as uv and ``cp -al`` make them: one real venv, the rest
+    hard-linked copies (every entry is still a directory entry to walk and stat)."""
+    yard = os.path.join(root, "yard")
+    first = os.path.join(yard, "floor-000")
+    subprocess.run([sys.executable, "-m", "venv", first], check=True, env=story.clean_pip_env())
+    floors = [first]
+    for i in range(1, N_ENVS):
+        floor = os.path.join(yard, f"floor-{i:03d}")
+        subprocess.run(["cp", "-al", first, floor], check=True)
+        floors.append(floor)
+    return floors
+
+
+def inventory_rows(root: str, runs: int) -> list[str]:
+    """``envs --sizes`` cold (no cache) and warm against ``du -s`` over the same folders, and
+    ``where`` over the same 200 floors; every figure a whole process."""
+    if not shutil.which("du") or not shutil.which("cp"):
+        return ["(du or cp is missing here: the sizes rows are left out)"]
+    floors = build_floor_yard(root)
+    yard = os.path.dirname(floors[0])
+    cache = os.path.join(root, "sizes-cache")
+    env = {**os.environ, "VENV_TUI_CACHE_DIR": cache, "HOME": os.path.join(root, "home")}
+    exe = shutil.which("venv-tui")
+    cli = [exe] if exe else [sys.executable, "-m", "venv_tui"]
+    envs = [*cli, "envs", "--root", yard, "--sizes", "--json"]
+
+    def cold() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+        run_quiet(envs, env)
+
+    du = median_ms(lambda: run_quiet(["du", "-s", "-x", *floors]), runs)
+    ours_cold = median_ms(cold, runs)
+    run_quiet(envs, env)
+    ours_warm = median_ms(lambda: run_quiet(envs, env), runs)
+    where = median_ms(lambda: run_quiet([*cli, "where", "pip", "--root", yard], env), runs)
+    return [
+        row(f"envs --sizes, {len(floors)} floors, cold (process)", ours_cold, [("du -s", du)], "<= 1.5x du"),
+        row(f"envs --sizes, {len(floors)} floors, warm (process)", ours_warm, [("du -s", du)], "<= 0.1x du"),
+        row(f"where pip, {len(floors)} floors, warm (process)", where, [], "<= 500 ms"),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -287,6 +333,8 @@ def main() -> int:
         fill, move = big_table_ms()
         lines.append(row("packages panel, 5000 rows: refill", fill, [], "smooth"))
         lines.append(row("packages panel, 5000 rows: one cursor move", move, [], "smooth"))
+
+        lines += inventory_rows(root, runs_proc)
 
         print()
         print(f"venv-tui benchmark on Python {sys.version.split()[0]}, {os.cpu_count()} cores (medians)")

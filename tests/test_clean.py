@@ -138,7 +138,7 @@ def test_older_than_uses_last_use_and_every_filter_must_hold(capsys, yard: dict[
     site = os.path.join(healthy, "lib", os.listdir(os.path.join(healthy, "lib"))[0], "site-packages")
     cache = os.path.join(site, "pkg", "__pycache__")
     os.makedirs(cache)
-    pyc = os.path.join(cache, "__init__.cpython-311.pyc")
+    pyc = os.path.join(cache, f"__init__.cpython-{sys.version_info[0]}{sys.version_info[1]}.pyc")
     open(pyc, "wb").close()
     os.utime(pyc, (now - DAY, now - DAY))
     # broken: made 200 days ago, no use recorded.

@@ -175,7 +175,7 @@ def test_envs_sizes_text_sorted_largest_first(capsys, hermetic: str) -> None:
 def _pyc(floor: str, package: str = "filler") -> str:
     cache = os.path.join(site_dir(floor), package, "__pycache__")
     os.makedirs(cache, exist_ok=True)
-    path = os.path.join(cache, "__init__.cpython-311.pyc")
+    path = os.path.join(cache, f"__init__.cpython-{sys.version_info[0]}{sys.version_info[1]}.pyc")
     with open(path, "wb") as fh:
         fh.write(b"\0" * 16)
     return path

@@ -108,11 +108,7 @@ def _inventory(
             "note": mark.note,
             "keep": mark.keep,
         }
-    total = None
-    if args.sizes:
-        from venv_tui.services.sizes import total_size
-
-        total = total_size(measured.values())
+    total = services.total_size(list(measured.values())) if args.sizes else None
     return found, extra, total
 
 

@@ -253,15 +253,18 @@ class Services:
 
         return floor_sizes(paths, environ=self.environ, use_cache=use_cache)
 
+    def total_size(self, sizes: Sequence[FloorSize]) -> int:
+        """The bytes under all those floors together, a file hard-linked between them counted
+        once (remembered in the cache for this set of floors as they are now)."""
+        from venv_tui.services.sizes import cached_total
+
+        return cached_total(sizes, environ=self.environ)
+
     def last_used(self, path: str) -> float | None:
         """When the floor last ran (seconds since the epoch), from access times, by stat only."""
         from venv_tui.services.usage import last_used
 
-        try:
-            site_dirs: Sequence[str] = self.open_site(path).own_dirs
-        except Exception:  # an unreadable pyvenv.cfg still leaves bin/ to tell from
-            site_dirs = ()
-        return last_used(path, site_dirs)
+        return last_used(path)
 
     def state(self) -> State:
         """Notes and keep marks (a broken state file: ``.warning`` and no marks)."""

@@ -19,13 +19,34 @@ from __future__ import annotations
 
 import json
 import os
-import stat
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 CACHE_NAME = "sizes.json"
-_CACHE_VERSION = 1
+_CACHE_VERSION = 3
 _BLOCK = 512
+_DIR_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+_TOTALS_KEPT = 32  # totals remembered for sets of floors (envs with different --root)
+
+# {ino: (bytes, st_nlink)} of one file system: what one run has learnt about multi-link inodes.
+Known = dict[int, tuple[int, int]]
+Memo = dict[int, Known]  # per st_dev
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The multi-link inodes under one floor (all on the floor's file system ``dev``)."""
+
+    dev: int
+    inos: Sequence[int]
+    sizes: Sequence[int]  # bytes of each
+    # Only when just walked (never cached: link counts change when other floors go):
+    seen: Sequence[int] = ()  # links to each found inside the floor
+    nlinks: Sequence[int] = ()  # st_nlink of each
 
 
 @dataclass(frozen=True)
@@ -34,106 +55,140 @@ class FloorSize:
 
     path: str  # the real folder
     size: int  # bytes, as ``du -s`` counts them (each inode once)
-    # Inodes with more than one hard link, flat: dev, ino, bytes, st_nlink, links seen inside.
-    shared: tuple[int, ...] = field(default=(), repr=False)
+    stamp: tuple[int, ...] = field(default=(), repr=False)
+    shared: Shared | None = field(default=None, repr=False)  # None: still in the cache file
+    blob: str | None = field(default=None, repr=False)  # the cache file holding ``shared``
     cached: bool = False  # read from the cache rather than walked
 
     @property
     def freed(self) -> int:
-        """What deleting this floor alone would free."""
+        """What deleting this floor alone would free (walks it again when it came from the
+        cache: link counts are only true now)."""
         return freed_by((self,))
 
 
-def _walk(root: str) -> tuple[int, dict[tuple[int, int], list[int]]]:
-    """(bytes of single-link inodes, {(dev, ino): [bytes, nlink, seen]}) under ``root``.
+def _walk(root: str, memo: Memo) -> tuple[int, dict[int, int], Known, int]:
+    """(bytes of single-link inodes, {ino: links seen} of multi-link ones, what is known of
+    those, dev) under ``root``.
 
-    Unreadable folders and entries that vanish while walking are skipped: a size is an
-    estimate of what is there, and one odd folder must not hide the floor's size."""
+    Folders are opened by descriptor and their entries stat'ed relative to it (no path is
+    resolved again per file); a file whose inode this run already knows is not stat'ed again
+    (uv and ``cp -al`` floors share most of theirs). Unreadable folders and entries that vanish
+    while walking are skipped: one odd folder must not hide the floor's size."""
     try:
         top = os.lstat(root)
     except OSError:
-        return 0, {}
+        return 0, {}, {}, 0
     dev = top.st_dev
+    known = memo.setdefault(dev, {})
     single = top.st_blocks * _BLOCK
-    shared: dict[tuple[int, int], list[int]] = {}
+    counts: dict[int, int] = {}
     stack = [root]
     pop, push = stack.pop, stack.append
-    is_dir = stat.S_ISDIR
     while stack:
         folder = pop()
         try:
-            entries = os.scandir(folder)
+            fd = os.open(folder, _DIR_FLAGS)
         except OSError:
             continue
-        with entries:
-            for entry in entries:
-                try:
-                    st = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                if st.st_dev != dev:
-                    continue  # a mount point: another file system's files are not the floor's
-                if is_dir(st.st_mode):
-                    single += st.st_blocks * _BLOCK
-                    push(entry.path)
-                elif st.st_nlink > 1:
-                    key = (st.st_dev, st.st_ino)
-                    seen = shared.get(key)
-                    if seen is None:
-                        shared[key] = [st.st_blocks * _BLOCK, st.st_nlink, 1]
-                    else:
-                        seen[2] += 1
-                else:
-                    single += st.st_blocks * _BLOCK
-    return single, shared
+        prefix = folder + os.sep
+        try:
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            st = entry.stat(follow_symlinks=False)
+                            if st.st_dev == dev:  # a mount point is another file system's
+                                single += st.st_blocks * _BLOCK
+                                push(prefix + entry.name)
+                            continue
+                        ino = entry.inode()
+                        seen = counts.get(ino)
+                        if seen is not None:
+                            counts[ino] = seen + 1
+                        elif ino in known:
+                            counts[ino] = 1
+                        else:
+                            st = entry.stat(follow_symlinks=False)
+                            if st.st_nlink < 2:
+                                single += st.st_blocks * _BLOCK
+                            else:
+                                known[ino] = (st.st_blocks * _BLOCK, st.st_nlink)
+                                counts[ino] = 1
+                    except OSError:
+                        continue
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return single, counts, known, dev
 
 
-def measure(path: str) -> FloorSize:
+def measure(path: str, memo: Memo | None = None) -> FloorSize:
     """Walk one floor folder (its real path) now."""
     real = os.path.realpath(path)
-    single, shared = _walk(real)
-    flat: list[int] = []
-    for (dev, ino), (size, nlink, seen) in shared.items():
-        single += size
-        flat += (dev, ino, size, nlink, seen)
-    return FloorSize(real, single, tuple(flat))
+    single, counts, known, dev = _walk(real, {} if memo is None else memo)
+    facts = [known[ino] for ino in counts]
+    sizes = array("q", [f[0] for f in facts])
+    shared = Shared(
+        dev,
+        array("q", counts),
+        sizes,
+        seen=array("q", counts.values()),
+        nlinks=array("q", [f[1] for f in facts]),
+    )
+    return FloorSize(real, single + sum(sizes), stamp=tuple(stamp(real)), shared=shared)
+
+
+def _loaded(floor: FloorSize) -> Shared:
+    """``floor.shared``, read from its cache file when needed (walked again if that is gone)."""
+    if floor.shared is not None:
+        return floor.shared
+    if floor.blob:
+        from venv_tui import files
+        from venv_tui.errors import BadInput
+
+        try:
+            flat = array("q")
+            flat.frombytes(files.read_bytes(floor.blob, files.LIMIT_SOURCE))
+            n = (len(flat) - 1) // 2
+            if len(flat) == 2 * n + 1:
+                return Shared(flat[0], flat[1 : 1 + n], flat[1 + n :])
+        except (BadInput, ValueError):
+            pass
+    return _loaded(measure(floor.path))
 
 
 def total_size(floors: Iterable[FloorSize]) -> int:
     """The bytes under all ``floors`` together, an inode shared between them counted once."""
     total = 0
-    seen: set[tuple[int, int]] = set()
+    by_dev: dict[int, dict[int, int]] = {}
     for floor in floors:
-        total += floor.size
-        flat = floor.shared
-        for i in range(0, len(flat), 5):
-            key = (flat[i], flat[i + 1])
-            if key in seen:
-                total -= flat[i + 2]
-            else:
-                seen.add(key)
-    return total
+        shared = _loaded(floor)
+        total += floor.size - sum(shared.sizes)
+        by_dev.setdefault(shared.dev, {}).update(zip(shared.inos, shared.sizes, strict=True))
+    return total + sum(sum(d.values()) for d in by_dev.values())
 
 
 def freed_by(floors: Iterable[FloorSize]) -> int:
     """What deleting all ``floors`` would free: every single-link inode, and each shared inode
-    whose every link lies inside them (st_nlink against the links seen inside)."""
+    whose every link lies inside them (st_nlink, as it is now, against the links seen inside).
+    Floors read from the cache are walked again: their link counts may have changed."""
     freed = 0
+    memo: Memo = {}
     links: dict[tuple[int, int], list[int]] = {}
     for floor in floors:
-        flat = floor.shared
-        own_shared = 0
-        for i in range(0, len(flat), 5):
-            key = (flat[i], flat[i + 1])
-            own_shared += flat[i + 2]
-            entry = links.get(key)
+        fresh = floor if floor.shared is not None and not floor.cached else measure(floor.path, memo)
+        shared = fresh.shared
+        assert shared is not None
+        freed += fresh.size - sum(shared.sizes)
+        for ino, size, seen, nlink in zip(shared.inos, shared.sizes, shared.seen, shared.nlinks, strict=True):
+            entry = links.get((shared.dev, ino))
             if entry is None:
-                links[key] = [flat[i + 2], flat[i + 3], flat[i + 4]]
+                links[(shared.dev, ino)] = [size, nlink, seen]
             else:
-                entry[2] += flat[i + 4]
-        freed += floor.size - own_shared
-    freed += sum(size for size, nlink, seen in links.values() if seen >= nlink)
-    return freed
+                entry[2] += seen
+    return freed + sum(size for size, nlink, seen in links.values() if seen >= nlink)
 
 
 # -- the cache --------------------------------------------------------------------------------
@@ -165,42 +220,40 @@ def stamp(real: str) -> list[int]:
     return out
 
 
-def _cache_path(environ: Mapping[str, str] | None) -> str:
+def _cache_dir(environ: Mapping[str, str] | None) -> str:
     from venv_tui.config import cache_dir
 
-    return os.path.join(cache_dir(environ), CACHE_NAME)
+    return cache_dir(environ)
 
 
-def _load(path: str) -> dict[str, dict[str, list[int] | int]]:
-    """The cached entries; an unreadable or foreign cache is simply empty (it is only a cache)."""
+def _load(path: str) -> dict[str, Any]:
+    """The cache index; an unreadable or foreign one is simply empty (it is only a cache)."""
     from venv_tui import files
     from venv_tui.errors import BadInput
 
     try:
-        data = json.loads(files.read_bytes(path, files.LIMIT_SOURCE))
+        data = json.loads(files.read_bytes(path, files.LIMIT_CONFIG))
     except (ValueError, OSError, BadInput):
         return {}
     if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
         return {}
-    floors = data.get("floors")
-    return floors if isinstance(floors, dict) else {}
+    return data
 
 
-def _valid(entry: object) -> bool:
-    if not isinstance(entry, dict):
-        return False
-    size, shared, key = entry.get("size"), entry.get("shared"), entry.get("stamp")
-    return (
-        isinstance(size, int)
-        and isinstance(shared, list)
-        and len(shared) % 5 == 0
-        and all(isinstance(n, int) for n in shared)
-        and isinstance(key, list)
-    )
+def _entry(value: object, key: list[int], folder: str) -> tuple[int, str | None] | None:
+    """(size, blob path) of a cache entry whose stamp is ``key``, else None."""
+    if not isinstance(value, dict) or value.get("stamp") != key:
+        return None
+    size, blob = value.get("size"), value.get("blob")
+    if not isinstance(size, int):
+        return None
+    if blob is not None and not (isinstance(blob, str) and blob.isalnum()):
+        return None
+    return size, os.path.join(folder, blob + ".bin") if blob else None
 
 
-def _save(path: str, floors: Mapping[str, object]) -> None:
-    """Write the cache atomically; a cache that cannot be written is not an error."""
+def _write(path: str, data: bytes) -> None:
+    """Write atomically; a cache that cannot be written is not an error."""
     import tempfile
 
     try:
@@ -210,8 +263,8 @@ def _save(path: str, floors: Mapping[str, object]) -> None:
     except OSError:
         return
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"version": _CACHE_VERSION, "floors": floors}, fh, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except OSError:
         try:
@@ -220,31 +273,84 @@ def _save(path: str, floors: Mapping[str, object]) -> None:
             pass
 
 
+def _blob_name(real: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(real.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+
+
 def floor_sizes(
     paths: Sequence[str], *, environ: Mapping[str, str] | None = None, use_cache: bool = True
 ) -> dict[str, FloorSize]:
     """The size of each floor folder in ``paths`` (keyed by the path as given), from the cache
     when its stamps still hold, else walked (and the cache updated)."""
-    cache_file = _cache_path(environ)
-    cached = _load(cache_file) if use_cache else {}
+    folder = _cache_dir(environ)
+    index_path = os.path.join(folder, CACHE_NAME)
+    blobs = os.path.join(folder, "sizes")
+    index = _load(index_path) if use_cache else {}
+    cached = index.get("floors")
+    cached = cached if isinstance(cached, dict) else {}
     result: dict[str, FloorSize] = {}
+    memo: Memo = {}
     changed = False
     for path in paths:
         real = os.path.realpath(path)
         key = stamp(real)
-        entry = cached.get(real)
-        if _valid(entry) and entry["stamp"] == key:  # type: ignore[index]
-            result[path] = FloorSize(real, entry["size"], tuple(entry["shared"]), cached=True)  # type: ignore[index,arg-type]
+        hit = _entry(cached.get(real), key, blobs)
+        if hit is not None:
+            size, blob = hit
+            empty = None if blob else Shared(0, (), ())
+            result[path] = FloorSize(real, size, tuple(key), empty, blob, cached=True)
             continue
-        measured = measure(real)
+        measured = measure(real, memo)
         result[path] = measured
-        cached[real] = {"stamp": key, "size": measured.size, "shared": list(measured.shared)}
+        if not use_cache:
+            continue
+        shared = measured.shared
+        name = _blob_name(real) if shared is not None and shared.inos else None
+        if name is not None and shared is not None:
+            flat = array("q", [shared.dev])
+            flat.extend(shared.inos)
+            flat.extend(shared.sizes)
+            _write(os.path.join(blobs, name + ".bin"), flat.tobytes())
+        cached[real] = {"stamp": key, "size": measured.size, "blob": name}
         changed = True
-    if changed and use_cache:
-        # Entries of floors that are gone would only grow the file.
-        cached = {p: e for p, e in cached.items() if os.path.isdir(p)}
-        _save(cache_file, cached)
+    if changed:
+        # Entries of floors that are gone would only grow the cache.
+        gone = [p for p in cached if not os.path.isdir(p)]
+        for p in gone:
+            entry = cached.pop(p)
+            if isinstance(entry, dict) and isinstance(entry.get("blob"), str) and entry["blob"].isalnum():
+                try:
+                    os.unlink(os.path.join(blobs, entry["blob"] + ".bin"))
+                except OSError:
+                    pass
+        index = {"version": _CACHE_VERSION, "floors": cached, "totals": {}}
+        _write(index_path, json.dumps(index, separators=(",", ":")).encode())
     return result
+
+
+def cached_total(floors: Sequence[FloorSize], *, environ: Mapping[str, str] | None = None) -> int:
+    """:func:`total_size`, remembered in the cache for this set of floors as they are now (a
+    warm ``envs --sizes`` then reads no inode lists at all)."""
+    import hashlib
+
+    digest = hashlib.sha1()
+    for floor in sorted(floors, key=lambda f: f.path):
+        digest.update(f"{floor.path}\0{floor.stamp}\0".encode("utf-8", "surrogateescape"))
+    key = digest.hexdigest()
+    index_path = os.path.join(_cache_dir(environ), CACHE_NAME)
+    index = _load(index_path)
+    totals = index.get("totals")
+    if isinstance(totals, dict) and isinstance(totals.get(key), int):
+        return int(totals[key])
+    total = total_size(floors)
+    if index:
+        kept = dict(list(totals.items())[-(_TOTALS_KEPT - 1) :]) if isinstance(totals, dict) else {}
+        kept[key] = total
+        index["totals"] = kept
+        _write(index_path, json.dumps(index, separators=(",", ":")).encode())
+    return total
 
 
 def format_size(n: int | None) -> str:

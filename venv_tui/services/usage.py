@@ -38,11 +38,22 @@ def _newest_pyc(folder: str) -> float:
     return newest
 
 
+def _cache_tag(site: str) -> str | None:
+    """``cpython-311`` for ``lib/python3.11/site-packages``, ``pypy310`` for pypy3.10."""
+    name = os.path.basename(os.path.dirname(site)).lower()
+    for prefix, tag in (("python", "cpython-"), ("pypy", "pypy")):
+        if name.startswith(prefix):
+            digits = name[len(prefix) :].rstrip("t").replace(".", "")
+            return tag + digits if digits.isdigit() else None
+    return None
+
+
 def _site_newest(site: str) -> float:
     """The newest access of a top-level module's or package's compiled file: importing a
-    package reads its ``__pycache__/__init__.*.pyc`` every time (deeper modules are not
+    package reads its ``__pycache__/__init__.TAG.pyc`` every time (deeper modules are not
     needed to tell that the package was used, and would cost a full walk)."""
     newest = _newest_pyc(os.path.join(site, "__pycache__"))
+    tag = _cache_tag(site)
     try:
         entries = os.scandir(site)
     except OSError:
@@ -55,8 +66,37 @@ def _site_newest(site: str) -> float:
             and e.is_dir(follow_symlinks=False)
         ]
     for folder in folders:
-        newest = max(newest, _newest_pyc(os.path.join(folder, "__pycache__")))
+        cache = os.path.join(folder, "__pycache__")
+        if tag is None:
+            newest = max(newest, _newest_pyc(cache))
+            continue
+        try:
+            newest = max(newest, os.stat(os.path.join(cache, f"__init__.{tag}.pyc")).st_atime)
+        except OSError:
+            continue  # a namespace package, or never imported
     return newest
+
+
+def site_folders(floor: str) -> list[str]:
+    """A venv's own site-packages folders, from the layout alone."""
+    found = []
+    for top in ("lib", "lib64"):
+        lib = os.path.join(floor, top)
+        if top == "lib64" and os.path.islink(lib):
+            continue  # venv's lib64 -> lib
+        try:
+            names = sorted(os.listdir(lib))
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(("python", "pypy")):
+                site = os.path.join(lib, name, "site-packages")
+                if os.path.isdir(site) and site not in found:
+                    found.append(site)
+    windows = os.path.join(floor, "Lib", "site-packages")
+    if os.path.isdir(windows):
+        found.append(windows)
+    return found
 
 
 def _bin_newest(bin_dir: str) -> float:
@@ -79,9 +119,11 @@ def _bin_newest(bin_dir: str) -> float:
     return newest
 
 
-def last_used(floor: str, site_dirs: Iterable[str]) -> float | None:
+def last_used(floor: str, site_dirs: Iterable[str] | None = None) -> float | None:
     """The newest access time (seconds since the epoch) of what runs when ``floor`` is used,
-    or None when there is nothing to tell from."""
+    or None when there is nothing to tell from. ``site_dirs`` default to the venv's own."""
+    if site_dirs is None:
+        site_dirs = site_folders(floor)
     newest = max(
         (
             _bin_newest(os.path.join(floor, "bin")),
