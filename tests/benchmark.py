@@ -205,6 +205,7 @@ def inventory_rows(root: str, runs: int) -> list[str]:
     yard = os.path.dirname(floors[0])
     cache = os.path.join(root, "sizes-cache")
     env = {**os.environ, "VENV_TUI_CACHE_DIR": cache, "HOME": os.path.join(root, "home")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed venv-tui has its bytecode written
     exe = shutil.which("venv-tui")
     cli = [exe] if exe else [sys.executable, "-m", "venv_tui"]
     envs = [*cli, "envs", "--root", yard, "--sizes", "--json"]
@@ -218,7 +219,9 @@ def inventory_rows(root: str, runs: int) -> list[str]:
     run_quiet(envs, env)
     ours_warm = median_ms(lambda: run_quiet(envs, env), runs)
     where = median_ms(lambda: run_quiet([*cli, "where", "pip", "--root", yard], env), runs)
+    plain = median_ms(lambda: run_quiet([*cli, "envs", "--root", yard, "--json"], env), runs)
     return [
+        row(f"envs without --sizes, {len(floors)} floors (process)", plain, [("du -s", du)], "(base)"),
         row(f"envs --sizes, {len(floors)} floors, cold (process)", ours_cold, [("du -s", du)], "<= 1.5x du"),
         row(f"envs --sizes, {len(floors)} floors, warm (process)", ours_warm, [("du -s", du)], "<= 0.1x du"),
         row(f"where pip, {len(floors)} floors, warm (process)", where, [], "<= 500 ms"),

@@ -128,26 +128,6 @@ def _dump(marks: Mapping[str, Mark]) -> bytes:
     return tomli_w.dumps({"floors": floors}).encode("utf-8")
 
 
-def _write_atomic(path: str, data: bytes) -> None:
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def clean_note(text: str) -> str | None:
     """A note as stored: one line, stripped; None for an empty one. BadInput for a note of
     several lines or one too long."""
@@ -193,7 +173,9 @@ def update_mark(
     marks = dict(state.marks)
     marks[key] = new
     try:
-        _write_atomic(path, _dump(marks))
+        from venv_tui.config import write_atomic
+
+        write_atomic(path, _dump(marks))
     except OSError as err:
         reason = "permission denied" if isinstance(err, PermissionError) else (err.strerror or str(err))
         raise BadInput(f"the state file could not be written ({reason})", path=path) from None
