@@ -63,6 +63,7 @@ def test_a_failed_install_is_exit_1_with_the_error_lines(capsys, make_venv, stor
     assert code == 1
     data = json.loads(out)
     assert data["ok"] is False and data["returncode"] not in (0, None)
+    assert data["error"] == data["error_lines"][-1]
     assert any("A>=9" in line or "matching distribution" in line for line in data["error_lines"])
     assert installed(floor) == {}
 
@@ -81,6 +82,8 @@ def test_nothing_starting_with_a_dash_or_invalid_reaches_pip(capsys, make_venv, 
 def test_empty_index_values_and_missing_env_are_bad_input(capsys, make_venv) -> None:
     floor = make_venv("index")
     assert run(capsys, "install", floor, "A", "--index-url", "")[0] == 2
+    code, _, err = run(capsys, "install", floor, "A", "--find-links=--no-deps")
+    assert code == 2 and "--find-links needs a URL or a folder" in err
     code, _, err = run(capsys, "install", os.path.join(floor, "missing"), "A")
     assert code == 2 and "does not exist" in err
     code, _, err = run(capsys, "install", "", "A")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from venv_tui.cli.common import EXIT_CONFLICT, EXIT_OK, Command, add_json, err, existing, out, progress
-from venv_tui.errors import BadInput, Refused
+from venv_tui.errors import BadInput, Refused, shorten
 
 if TYPE_CHECKING:
     from venv_tui.model import PipResult
@@ -36,21 +36,25 @@ def add_index(p: argparse.ArgumentParser) -> None:
 
 
 def index_args(args: argparse.Namespace) -> list[str]:
-    """The INDEX options as pip arguments (each value its own argument, never joined)."""
+    """The INDEX options as pip arguments, each value its own argument after its option; a value
+    that is empty or looks like an option is refused (pip would read it as one)."""
+    pairs = [("--index-url", args.index_url)] if args.index_url is not None else []
+    pairs += [("--extra-index-url", url) for url in args.extra_index_url]
+    pairs += [("--find-links", folder) for folder in args.find_links]
     out_args: list[str] = []
-    for option, value in (("--index-url", args.index_url),):
-        if value is not None:
-            if not value.strip():
-                raise BadInput(f"an empty value was given for {option}")
-            out_args += [option, value]
-    for option, values in (("--extra-index-url", args.extra_index_url), ("--find-links", args.find_links)):
-        for value in values:
-            if not value.strip():
-                raise BadInput(f"an empty value was given for {option}")
-            out_args += [option, value]
+    for option, value in pairs:
+        if not value.strip() or value.startswith("-") or "\0" in value or "\n" in value:
+            raise BadInput(f"{option} needs a URL or a folder, not '{shorten(value)}'")
+        out_args += [option, value]
     if args.no_index:
         out_args.append("--no-index")
     return out_args
+
+
+def _reason(result: PipResult) -> str:
+    if result.cancelled:
+        return "cancelled"
+    return result.error_lines[-1] if result.error_lines else f"exit status {result.returncode}"
 
 
 def result_json(env: str, action: str, items: list[str], result: PipResult) -> dict[str, Any]:
@@ -61,6 +65,7 @@ def result_json(env: str, action: str, items: list[str], result: PipResult) -> d
         "ok": result.ok,
         "returncode": result.returncode,
         "cancelled": result.cancelled,
+        "error": None if result.ok else _reason(result),
         "error_lines": list(result.error_lines),
     }
 
@@ -74,8 +79,7 @@ def _finish(args: argparse.Namespace, action: str, items: list[str], result: Pip
         if not args.json:
             out(f"{action}: done in {printable(args.env)}")
         return EXIT_OK
-    reason = result.error_lines[-1] if result.error_lines else f"exit status {result.returncode}"
-    err(f"{action} failed in {printable(args.env)}: {printable(reason)}")
+    err(f"{action} failed in {printable(args.env)}: {printable(_reason(result))}")
     return EXIT_CONFLICT
 
 
