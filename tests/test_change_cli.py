@@ -150,3 +150,34 @@ def test_delete_a_pyenv_virtualenv_floor_takes_its_link(capsys, hermetic: str) -
     assert json.loads(out)["links"] == [link]
     assert not os.path.lexists(real) and not os.path.lexists(link)
     assert os.path.isdir(os.path.join(versions, "3.11.99", "envs"))
+
+
+def _on_a_terminal(argv: list[str], answer: bytes) -> subprocess.CompletedProcess[str]:
+    """Run the real command with a pseudo-terminal as its stdin and type ``answer``."""
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        os.write(master, answer)
+        return subprocess.run(
+            [sys.executable, "-m", "venv_tui", *argv],
+            stdin=slave,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_delete_asks_on_a_terminal(make_venv) -> None:
+    floor = make_venv("asked")
+    done = _on_a_terminal(["delete", floor], b"n\n")
+    assert done.returncode == 0, done.stderr
+    assert floor in done.stderr and "[y/N]" in done.stderr
+    assert "nothing was deleted" in done.stderr
+    assert os.path.isdir(floor)
+    done = _on_a_terminal(["delete", floor], b"y\n")
+    assert done.returncode == 0, done.stderr
+    assert not os.path.exists(floor)

@@ -297,3 +297,31 @@ def test_one_failure_does_not_stop_the_rest(make_venv) -> None:
     assert outcome.deleted == (floors[1], floors[2])
     assert outcome.failed == ((floors[0], "the disk said no"),)
     assert os.path.isdir(floors[0]) and not os.path.exists(floors[1]) and not os.path.exists(floors[2])
+
+
+def test_clean_asks_once_on_a_terminal(yard: dict[str, str]) -> None:
+    import pty
+
+    def typed(answer: bytes) -> subprocess.CompletedProcess[str]:
+        master, slave = pty.openpty()
+        try:
+            os.write(master, answer)
+            return subprocess.run(
+                [sys.executable, "-m", "venv_tui", "clean", "--broken", "--root", yard["root"]],
+                stdin=slave,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=dict(os.environ),
+            )
+        finally:
+            os.close(master)
+            os.close(slave)
+
+    done = typed(b"no\n")
+    assert done.returncode == 0 and "nothing was deleted" in done.stderr
+    assert os.path.isdir(yard["broken"])
+    done = typed(b"y\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("[y/N]") == 1
+    assert not os.path.exists(yard["broken"]) and os.path.isdir(yard["healthy"])
