@@ -79,6 +79,26 @@ def test_symlinks_are_not_followed(make_venv, tmp_path) -> None:
 
 
 @needs_du
+def test_another_file_system_inside_is_not_counted(make_venv) -> None:
+    floor = make_venv("mounted")
+    inner = os.path.join(floor, "mnt")
+    os.mkdir(inner)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "venv-tui-test", inner], capture_output=True, timeout=30
+    )
+    if done.returncode != 0:
+        pytest.skip("mounting a tmpfs needs a privilege this test does not have")
+    try:
+        with open(os.path.join(inner, "big.bin"), "wb") as fh:
+            fh.write(b"\1" * 4_000_000)
+        measured = sizes.measure(floor)
+        assert measured.size == du(floor)
+        assert measured.size < 2_000_000
+    finally:
+        subprocess.run(["umount", inner], check=True, timeout=30)
+
+
+@needs_du
 @needs_cp
 def test_hard_linked_copies_count_once_and_free_little(make_venv, tmp_path) -> None:
     first = make_venv("first")
