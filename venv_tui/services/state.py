@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from venv_tui.errors import BadInput
 
@@ -26,19 +25,37 @@ STATE_NAME = "state.toml"
 NOTE_LIMIT = 500  # characters: a note is a line on a screen, not a document
 
 
-@dataclass(frozen=True)
 class Mark:
-    """What is remembered about one floor."""
+    """What is remembered about one floor. (A plain class: ``envs`` reads marks on every run,
+    and ``dataclasses`` would cost that run its import.)"""
 
-    note: str | None = None
-    keep: bool = False
+    __slots__ = ("keep", "note")
+
+    def __init__(self, note: str | None = None, keep: bool = False) -> None:
+        self.note = note
+        self.keep = keep
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mark) and (self.note, self.keep) == (other.note, other.keep)
+
+    def __hash__(self) -> int:
+        return hash((self.note, self.keep))
+
+    def __repr__(self) -> str:
+        return f"Mark(note={self.note!r}, keep={self.keep!r})"
 
 
-@dataclass(frozen=True)
 class State:
-    marks: dict[str, Mark] = field(default_factory=dict)  # real path -> mark
-    warning: str | None = None  # one sentence about a broken state file, or None
-    broken: bool = False  # the file on disk could not be read: move it aside before writing
+    """Every floor's mark, keyed by real path, and a sentence when the file was broken."""
+
+    __slots__ = ("broken", "marks", "warning")
+
+    def __init__(
+        self, marks: dict[str, Mark] | None = None, warning: str | None = None, broken: bool = False
+    ) -> None:
+        self.marks = marks if marks is not None else {}
+        self.warning = warning  # one sentence about a broken state file, or None
+        self.broken = broken  # the file could not be read: move it aside before writing
 
     def mark(self, path: str) -> Mark:
         return self.marks.get(os.path.realpath(path), Mark())

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
-from datetime import datetime, timezone
 
 # Scripts venv and virtualenv write, which are sourced or read rather than run by Python.
 _NOT_SCRIPTS = ("activate", "Activate", "deactivate")
@@ -139,4 +138,6 @@ def iso(timestamp: float | None) -> str | None:
     """ISO 8601 in UTC, to the second (``2026-11-25T19:17:08+00:00``), or None."""
     if timestamp is None:
         return None
-    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
+    import time  # not datetime: its import would cost every ``envs`` run more than this
+
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(timestamp))
