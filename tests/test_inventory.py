@@ -67,6 +67,18 @@ def test_size_is_what_du_counts(make_venv) -> None:
 
 
 @needs_du
+def test_only_the_named_entries(make_venv) -> None:
+    """What a delete removes from a folder that also holds a project: its own entries only."""
+    floor = make_venv("project")
+    with open(os.path.join(floor, "notes.txt"), "wb") as fh:
+        fh.write(b"\1" * 300_000)
+    own = [n for n in os.listdir(floor) if n != "notes.txt"]
+    measured = sizes.measure(floor, only=own)
+    assert measured.size == du(*(os.path.join(floor, n) for n in own))
+    assert measured.size + 300_000 < sizes.measure(floor).size
+
+
+@needs_du
 def test_symlinks_are_not_followed(make_venv, tmp_path) -> None:
     floor = make_venv("linking")
     big = tmp_path / "outside.bin"

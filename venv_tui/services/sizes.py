@@ -67,7 +67,9 @@ class FloorSize:
         return freed_by((self,))
 
 
-def _walk(root: str, memo: Memo) -> tuple[int, dict[int, int], Known, int]:
+def _walk(
+    root: str, memo: Memo, only: frozenset[str] | None = None
+) -> tuple[int, dict[int, int], Known, int]:
     """(bytes of single-link inodes, {ino: links seen} of multi-link ones, what is known of
     those, dev) under ``root``.
 
@@ -81,7 +83,8 @@ def _walk(root: str, memo: Memo) -> tuple[int, dict[int, int], Known, int]:
         return 0, {}, {}, 0
     dev = top.st_dev
     known = memo.setdefault(dev, {})
-    single = top.st_blocks * _BLOCK
+    # With ``only``, just those entries at the top (the folder itself stays, uncounted).
+    single = top.st_blocks * _BLOCK if only is None else 0
     counts: dict[int, int] = {}
     stack = [root]
     pop, push = stack.pop, stack.append
@@ -95,6 +98,8 @@ def _walk(root: str, memo: Memo) -> tuple[int, dict[int, int], Known, int]:
         try:
             with os.scandir(fd) as entries:
                 for entry in entries:
+                    if only is not None and folder == root and entry.name not in only:
+                        continue
                     try:
                         if entry.is_dir(follow_symlinks=False):
                             st = entry.stat(follow_symlinks=False)
@@ -124,10 +129,12 @@ def _walk(root: str, memo: Memo) -> tuple[int, dict[int, int], Known, int]:
     return single, counts, known, dev
 
 
-def measure(path: str, memo: Memo | None = None) -> FloorSize:
-    """Walk one floor folder (its real path) now."""
+def measure(path: str, memo: Memo | None = None, *, only: Iterable[str] | None = None) -> FloorSize:
+    """Walk one floor folder (its real path) now; with ``only``, just those names at its top
+    (what a delete removes from a folder that also holds other things)."""
     real = os.path.realpath(path)
-    single, counts, known, dev = _walk(real, {} if memo is None else memo)
+    names = frozenset(only) if only is not None else None
+    single, counts, known, dev = _walk(real, {} if memo is None else memo, names)
     facts = [known[ino] for ino in counts]
     sizes = array("q", [f[0] for f in facts])
     shared = Shared(
