@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,6 +15,9 @@ from venv_tui.cli import main
 from venv_tui.services import Services, story
 
 pytestmark = pytest.mark.services
+
+if TYPE_CHECKING:
+    from conftest import Hermetic
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +58,7 @@ def test_install_upgrade_uninstall_offline(capsys, make_venv, story_wheels: str)
     code, out, err = run(capsys, "uninstall", floor, "A", "B")
     assert code == 0, err
     assert installed(floor) == {}
-    assert "done" in out
+    assert "Uninstalled A B" in out
 
 
 def test_a_failed_install_is_exit_1_with_the_error_lines(capsys, make_venv, story_wheels: str) -> None:
@@ -140,7 +144,7 @@ def test_delete_refuses_what_is_not_a_floor_and_links(capsys, make_venv, tmp_pat
     assert os.path.isdir(floor)
 
 
-def test_delete_a_pyenv_virtualenv_floor_takes_its_link(capsys, hermetic: str) -> None:
+def test_delete_a_pyenv_virtualenv_floor_takes_its_link(capsys, hermetic: Hermetic) -> None:
     versions = os.path.join(os.environ["PYENV_ROOT"], "versions")
     real = story.make_venv(os.path.join(versions, "3.11.99", "envs", "proj"))
     link = os.path.join(versions, "proj")

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,6 +17,9 @@ from venv_tui.services import Services, story
 from venv_tui.services.clean import Facts, Filters, Match, delete_floors, parse_age, parse_size, select
 
 pytestmark = pytest.mark.services
+
+if TYPE_CHECKING:
+    from conftest import Hermetic
 
 DAY = 86400
 
@@ -46,17 +50,20 @@ def break_floor(floor: str) -> str:
 def snapshot(folder: str) -> set[str]:
     """Every path under ``folder`` (links not followed), to compare before and after."""
     found = set()
+    cache = os.environ["VENV_TUI_CACHE_DIR"]  # venv-tui's own cache may be written meanwhile
     for top, dirs, files in os.walk(folder):
         for name in dirs + files:
-            found.add(os.path.join(top, name))
+            path = os.path.join(top, name)
+            if path != cache and not path.startswith(cache + os.sep):
+                found.add(path)
     return found
 
 
 @pytest.fixture
-def yard(hermetic: str) -> dict[str, str]:
+def yard(hermetic: Hermetic) -> dict[str, str]:
     """A root with a healthy floor, a broken floor and a user's file beside them; a broken
     floor outside the root (in WORKON_HOME)."""
-    root = os.path.join(hermetic, "yard")
+    root = os.path.join(hermetic.root, "yard")
     os.makedirs(root)
     healthy = story.make_venv(os.path.join(root, "healthy"))
     broken = break_floor(story.make_venv(os.path.join(root, "broken")))
@@ -173,7 +180,7 @@ def test_kept_and_active_floors_stay(capsys, yard: dict[str, str], monkeypatch) 
     assert os.path.isdir(yard["broken"]) and os.path.isdir(other)
 
 
-def test_the_floor_running_venv_tui_stays(capsys, hermetic: str) -> None:
+def test_the_floor_running_venv_tui_stays(capsys, hermetic: Hermetic) -> None:
     if sys.prefix == sys.base_prefix:
         pytest.skip("the tests do not run in a virtual environment")
     root = os.path.dirname(sys.prefix)
@@ -185,7 +192,7 @@ def test_the_floor_running_venv_tui_stays(capsys, hermetic: str) -> None:
     }.items()
 
 
-def test_managed_floors_are_named_with_their_tool(capsys, hermetic: str) -> None:
+def test_managed_floors_are_named_with_their_tool(capsys, hermetic: Hermetic) -> None:
     pipx_floor = break_floor(story.make_venv(os.path.join(os.environ["PIPX_HOME"], "venvs", "black")))
     code, data, _ = clean_json(capsys, "--broken", "--root", os.environ["PIPX_HOME"], "--yes")
     assert code == 0 and data["deleted"] == []
@@ -200,8 +207,8 @@ def test_managed_floors_are_named_with_their_tool(capsys, hermetic: str) -> None
     assert not os.path.exists(pipx_floor)
 
 
-def test_hard_linked_copy_frees_little(capsys, hermetic: str) -> None:
-    root = os.path.join(hermetic, "linked")
+def test_hard_linked_copy_frees_little(capsys, hermetic: Hermetic) -> None:
+    root = os.path.join(hermetic.root, "linked")
     first = story.make_venv(os.path.join(root, "first"))
     pkg = os.path.join(first, "lib", os.listdir(os.path.join(first, "lib"))[0], "site-packages", "big")
     os.makedirs(pkg)
@@ -219,7 +226,7 @@ def test_hard_linked_copy_frees_little(capsys, hermetic: str) -> None:
     assert "hard-linked" in out
 
 
-def test_pyenv_virtualenv_floor_goes_with_its_link(capsys, hermetic: str) -> None:
+def test_pyenv_virtualenv_floor_goes_with_its_link(capsys, hermetic: Hermetic) -> None:
     versions = os.path.join(os.environ["PYENV_ROOT"], "versions")
     version = os.path.join(versions, "3.11.99")
     os.makedirs(os.path.join(version, "bin"))

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +19,9 @@ from venv_tui.services.inventory import filter_floors, floors_by_interpreter, so
 from venv_tui.services.story import House
 
 pytestmark = pytest.mark.services
+
+if TYPE_CHECKING:
+    from conftest import Hermetic
 
 needs_du = pytest.mark.skipif(shutil.which("du") is None, reason="this machine has no du to compare with")
 needs_cp = pytest.mark.skipif(shutil.which("cp") is None, reason="this machine has no cp for cp -al")
@@ -164,8 +168,8 @@ def test_a_broken_cache_is_only_a_cache(make_venv) -> None:
 
 
 @needs_du
-def test_envs_sizes_json(capsys, hermetic: str, make_venv) -> None:
-    root = os.path.join(hermetic, "floors")
+def test_envs_sizes_json(capsys, hermetic: Hermetic, make_venv) -> None:
+    root = os.path.join(hermetic.root, "floors")
     os.makedirs(root)
     one = story.make_venv(os.path.join(root, "one"))
     fill(one, files=40, size=9000)
@@ -188,8 +192,8 @@ def test_envs_sizes_json(capsys, hermetic: str, make_venv) -> None:
         assert "last_used" in env
 
 
-def test_envs_sizes_text_sorted_largest_first(capsys, hermetic: str) -> None:
-    root = os.path.join(hermetic, "floors")
+def test_envs_sizes_text_sorted_largest_first(capsys, hermetic: Hermetic) -> None:
+    root = os.path.join(hermetic.root, "floors")
     small = story.make_venv(os.path.join(root, "small"))
     large = story.make_venv(os.path.join(root, "large"))
     fill(large, files=50, size=20000)
@@ -245,8 +249,8 @@ def test_last_used_of_a_copied_interpreter(make_venv) -> None:
     assert Services().last_used(floor) == 1_650_000_000
 
 
-def test_nothing_to_tell_from_is_null(make_venv, capsys, hermetic: str) -> None:
-    floor = story.make_venv(os.path.join(hermetic, "floors", "empty"))
+def test_nothing_to_tell_from_is_null(make_venv, capsys, hermetic: Hermetic) -> None:
+    floor = story.make_venv(os.path.join(hermetic.root, "floors", "empty"))
     for name in os.listdir(os.path.join(floor, "bin")):
         path = os.path.join(floor, "bin", name)
         if not os.path.islink(path):
@@ -257,10 +261,10 @@ def test_nothing_to_tell_from_is_null(make_venv, capsys, hermetic: str) -> None:
     assert env["last_used"] is None
 
 
-def test_scanning_never_touches_access_times(capsys, hermetic: str) -> None:
+def test_scanning_never_touches_access_times(capsys, hermetic: Hermetic) -> None:
     """Listing and measuring stat the files; opening one would look like a use (and under
     relatime an access time older than the file's change time always moves on a read)."""
-    floor = story.make_venv(os.path.join(hermetic, "floors", "quiet"))
+    floor = story.make_venv(os.path.join(hermetic.root, "floors", "quiet"))
     fill(floor, files=3)
     pyc = _pyc(floor)
     watched = [pyc, *(os.path.join(site_dir(floor), "filler", f"m{n}.py") for n in range(3))]
@@ -314,10 +318,10 @@ def test_floors_by_interpreter(tmp_path) -> None:
     assert standing == {str(bin_dir / "python3"): ["/f/a", "/f/b", "/f/c"], str(other): []}
 
 
-def test_pythons_json_lists_the_floors_on_each(capsys, hermetic: str, monkeypatch) -> None:
+def test_pythons_json_lists_the_floors_on_each(capsys, hermetic: Hermetic, monkeypatch) -> None:
     base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
     monkeypatch.setenv("PATH", os.path.dirname(base))
-    floor = story.make_venv(os.path.join(hermetic, "work", ".venv"))
+    floor = story.make_venv(os.path.join(hermetic.root, "work", ".venv"))
     code, out, _ = run(capsys, "pythons", "--json")
     assert code == 0
     data = json.loads(out)
@@ -357,7 +361,7 @@ def where(capsys, *argv: str) -> tuple[int, list[tuple[str, str]]]:
     return code, sorted((e["path"], e["version"]) for e in data["environments"])
 
 
-def test_where_with_versions(capsys, hermetic: str, house: House) -> None:
+def test_where_with_versions(capsys, hermetic: Hermetic, house: House) -> None:
     floors = house.floors
     assert where(capsys, "A", "--root", house.root) == (
         0,
@@ -372,7 +376,7 @@ def test_where_with_versions(capsys, hermetic: str, house: House) -> None:
     assert where(capsys, "no-such-thing", "--root", house.root) == (1, [])
 
 
-def test_where_with_extras(capsys, hermetic: str, extras_house: dict[str, str]) -> None:
+def test_where_with_extras(capsys, hermetic: Hermetic, extras_house: dict[str, str]) -> None:
     root = extras_house["root"]
     assert where(capsys, "R", "--root", root)[1] == sorted(
         [(extras_house["with-socks"], "2.31.0"), (extras_house["plain"], "2.31.0")]
@@ -381,7 +385,7 @@ def test_where_with_extras(capsys, hermetic: str, extras_house: dict[str, str]) 
     assert where(capsys, "R[socks]>=2.32", "--root", root) == (1, [])
 
 
-def test_where_text_and_bad_specs(capsys, hermetic: str, house: House) -> None:
+def test_where_text_and_bad_specs(capsys, hermetic: Hermetic, house: House) -> None:
     code, out, _ = run(capsys, "where", "B", "--root", house.root)
     assert code == 0
     assert house.floors[1] in out and house.floors[3] in out and house.floors[2] not in out
@@ -413,7 +417,7 @@ def test_sort_and_filter_floors() -> None:
     assert filter_floors(floors, python=["3.1"]) == []  # 3.1 is not 3.12
 
 
-def test_envs_filter_options(capsys, hermetic: str, house: House) -> None:
+def test_envs_filter_options(capsys, hermetic: Hermetic, house: House) -> None:
     code, out, _ = run(capsys, "envs", "--root", house.root, "--json", "--health", "ok", "--sort", "name")
     assert code == 0
     paths = [e["path"] for e in json.loads(out)["environments"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +16,9 @@ from venv_tui.services.state import load_state, state_path
 
 pytestmark = pytest.mark.services
 
+if TYPE_CHECKING:
+    from conftest import Hermetic
+
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
@@ -23,8 +27,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def floor(hermetic: str) -> str:
-    return story.make_venv(os.path.join(hermetic, "floors", "noted"))
+def floor(hermetic: Hermetic) -> str:
+    return story.make_venv(os.path.join(hermetic.root, "floors", "noted"))
 
 
 def envs_entry(capsys: pytest.CaptureFixture[str], floor: str) -> dict:
@@ -34,7 +38,7 @@ def envs_entry(capsys: pytest.CaptureFixture[str], floor: str) -> dict:
     return entry
 
 
-def test_note_and_keep_round_trip(capsys, floor: str, hermetic: str) -> None:
+def test_note_and_keep_round_trip(capsys, floor: str, hermetic: Hermetic) -> None:
     assert run(capsys, "note", floor, "robot two's floor, do not touch")[0] == 0
     assert run(capsys, "keep", floor)[0] == 0
     entry = envs_entry(capsys, floor)
@@ -60,8 +64,8 @@ def test_note_and_keep_round_trip(capsys, floor: str, hermetic: str) -> None:
     assert os.listdir(os.path.dirname(path)) == [os.path.basename(path)]
 
 
-def test_marks_follow_the_real_folder(capsys, floor: str, hermetic: str) -> None:
-    link = os.path.join(hermetic, "link-to-floor")
+def test_marks_follow_the_real_folder(capsys, floor: str, hermetic: Hermetic) -> None:
+    link = os.path.join(hermetic.root, "link-to-floor")
     os.symlink(floor, link)
     code, out, _ = run(capsys, "keep", link, "--json")
     assert code == 0
@@ -121,7 +125,7 @@ def test_a_state_file_that_is_a_fifo_does_not_hang(capsys, floor: str) -> None:
     assert state.marks == {}
 
 
-def test_state_folder_follows_xdg(hermetic: str, monkeypatch) -> None:
+def test_state_folder_follows_xdg(hermetic: Hermetic, monkeypatch) -> None:
     monkeypatch.delenv("VENV_TUI_STATE_DIR")
     import sys
 
