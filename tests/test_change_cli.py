@@ -125,7 +125,7 @@ def test_delete_without_a_terminal_refuses(capsys, make_venv) -> None:
     assert os.path.isdir(floor)
     code, out, err = run(capsys, "delete", floor, "--yes", "--json")
     assert code == 0, err
-    assert json.loads(out) == {"path": floor, "deleted": True, "links": []}
+    assert json.loads(out) == {"path": floor, "deleted": True, "links": [], "kept": []}
     assert not os.path.exists(floor)
 
 

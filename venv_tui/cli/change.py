@@ -46,33 +46,48 @@ def cmd_delete(args: argparse.Namespace, services: Services) -> int:
     import os
 
     from venv_tui.cli.inventory import confirm, on_terminal
+    from venv_tui.services.clean import plan_or_refusal
     from venv_tui.text import printable
 
     existing(args.env, "the environment")
-    target = services.check_deletable(args.env)  # Refused (exit 2) before any question
-    links = _links_to(services, os.path.realpath(target))
+    plan, refused = plan_or_refusal(services, args.env)
+    if refused is not None:
+        raise Refused(refused, path=args.env)  # exit 2, before any question
+    if plan is not None:
+        target, links = plan.folder, list(plan.links)
+        removed, kept = list(plan.entries_to_remove), list(plan.entries_that_stay)
+    else:
+        target = os.path.abspath(args.env)
+        links, removed, kept = _links_to(services, os.path.realpath(target)), [], []
     if not args.yes:
         if not on_terminal():
             raise Refused(f"{target} was not deleted: give --yes to delete without a terminal")
-        lines = [f"Delete {printable(target)} and everything in it?"]
+        if kept:
+            lines = [f"Delete the environment in {printable(target)}?"]
+            lines.append(f"  removes: {printable(', '.join(removed))}")
+            lines.append(f"  keeps:   {printable(', '.join(kept))} (not the environment's)")
+        else:
+            lines = [f"Delete {printable(target)} and everything in it?"]
         lines += [f"  and the link {printable(link)} that points to it" for link in links]
+        if plan is not None and plan.command:
+            lines.append(f"  {plan.managed_by} keeps it; its own way is: {printable(plan.command)}")
         err("\n".join(lines))
         if not confirm("Delete?"):
             err("nothing was deleted")
             return EXIT_OK
-    services.delete(target)  # checks again right before removing; ToolFailed -> exit 1
-    removed_links = []
-    for link in links:
-        try:
-            if os.path.islink(link) and not os.path.exists(link):
-                os.unlink(link)
-                removed_links.append(link)
-        except OSError as error:
-            err(f"the link {printable(link)} could not be removed ({error.strerror})")
+    services.delete(plan if plan is not None else target)  # checked again first; ToolFailed: 1
+    if plan is None:
+        for link in links:  # the plan removes its links itself
+            try:
+                if os.path.islink(link) and not os.path.exists(link):
+                    os.unlink(link)
+            except OSError as error:
+                err(f"the link {printable(link)} could not be removed ({error.strerror})")
+    gone = [link for link in links if not os.path.lexists(link)]
     if args.json:
-        out(_dumps({"path": target, "deleted": True, "links": removed_links}))
+        out(_dumps({"path": target, "deleted": True, "links": gone, "kept": kept}))
     else:
-        out(f"Deleted {printable(target)}")
+        out(f"Deleted {printable(target)}" + (f" (kept: {printable(', '.join(kept))})" if kept else ""))
     return EXIT_OK
 
 

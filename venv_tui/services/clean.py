@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from venv_tui.errors import BadInput
 from venv_tui.model import Environment
@@ -71,6 +71,7 @@ class Facts:
     made: float | None = None  # when pyvenv.cfg was written, for floors with no use recorded
     keep: bool = False
     refused: str | None = None  # the delete guard's reason, or None when it would allow it
+    plan: Any = None  # what the delete would remove, where the services plan deletes
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Match:
     skipped: str | None = None
     command: str | None = None  # for a managed floor: the owning tool's own command
     links: tuple[str, ...] = field(default=())
+    plan: Any = None  # the delete plan, carried to the delete (None: delete by path)
 
 
 def managed_command(env: Environment) -> str | None:
@@ -156,7 +158,9 @@ def select(
         env = facts.env
         real = os.path.realpath(env.path)
         skipped: str | None = None
-        command = managed_command(env)
+        plan = facts.plan
+        command = getattr(plan, "command", None) or managed_command(env)
+        owner = getattr(plan, "managed_by", None) or env.source
         if not env.is_venv:
             skipped = "a base interpreter, not an environment: remove it with the tool that installed it"
         elif real in guarded:
@@ -166,13 +170,15 @@ def select(
         elif facts.keep:
             skipped = "marked keep"
         elif command is not None and not include_managed:
-            skipped = f"managed by {env.source}; remove it with: {command}"
+            skipped = f"managed by {owner}; remove it with: {command}"
         elif facts.refused is not None:
             skipped = facts.refused
-        links = tuple(
-            p for p in (env.path, *getattr(env, "aliases", ())) if os.path.realpath(p) == real and p != real
-        )
-        out.append(Match(real, facts.size, reasons, skipped, command, links))
+        if plan is not None:
+            links = tuple(plan.links)
+        else:
+            aliases = (env.path, *getattr(env, "aliases", ()))
+            links = tuple(p for p in aliases if p != real and os.path.realpath(p) == real)
+        out.append(Match(real, facts.size, reasons, skipped, command, links, plan))
     return out
 
 
@@ -184,7 +190,7 @@ class Outcome:
 
 def delete_floors(
     matches: Sequence[Match],
-    delete: Callable[[str], None],
+    delete: Callable[[Any], None],
     *,
     on_progress: Callable[[str], None] | None = None,
 ) -> Outcome:
@@ -199,9 +205,12 @@ def delete_floors(
         if on_progress is not None:
             on_progress(f"deleting {m.path}")
         try:
-            delete(m.path)
+            delete(m.plan if m.plan is not None else m.path)
         except Exception as err:  # one failure does not stop the rest
             failed.append((m.path, str(err)))
+            continue
+        if m.plan is not None:
+            deleted.append(m.path)  # the plan's links went with it
             continue
         for link in m.links:
             try:
@@ -237,8 +246,6 @@ def gather(
     import sys
     import time
 
-    from venv_tui.errors import Refused
-
     if filters.empty:
         raise BadInput("say what to clean: --broken, --stale, --older-than AGE or --larger-than SIZE")
     now = time.time() if now is None else now
@@ -270,30 +277,51 @@ def gather(
     facts = []
     for env in floors:
         real = os.path.realpath(env.path)
-        refused: str | None = None
-        try:
-            services.check_deletable(real)
-        except Refused as err:
-            refused = err.message
+        plan, refused = plan_or_refusal(services, real)
+        size = sizes[env.path].size
+        if plan is not None and plan.entries_that_stay:
+            from venv_tui.services.sizes import measure
+
+            size = measure(real, only=plan.entries_to_remove).size  # what goes, not the project
         facts.append(
             Facts(
                 env=env,
-                size=sizes[env.path].size,
+                size=size,
                 last_used=used.get(env.path),
                 made=_made(env),
                 keep=marks.mark(real).keep,
                 refused=refused,
+                plan=plan,
             )
         )
     return select(facts, filters, now=now, include_managed=include_managed, protected=protected)
 
 
+def plan_or_refusal(services: Services, path: str) -> tuple[Any, str | None]:
+    """(what deleting ``path`` would remove, None), or (None, the delete guard's reason). Where
+    the services plan a delete (the entries that go and stay, the links that go with it, the
+    tool that owns the floor), the plan is what the delete then carries out; otherwise the
+    guard's yes or no is all there is, and the delete takes the path."""
+    from venv_tui.errors import Refused
+
+    planner = getattr(services, "plan_delete", None)
+    try:
+        if planner is not None:
+            return planner(path), None
+        services.check_deletable(path)
+    except Refused as err:
+        return None, err.message
+    return None, None
+
+
 def matched_sizes(services: Services, matches: Sequence[Match]) -> tuple[int, int]:
     """(bytes under the floors that would go, an inode shared between them counted once;
     bytes deleting them would free: only files whose every hard link lies inside them)."""
-    from venv_tui.services.sizes import freed_by, total_size
+    from venv_tui.services.sizes import freed_by, measure, total_size
 
-    going = [m.path for m in matches if m.skipped is None]
-    sizes = services.floor_sizes(going)
-    measured = [sizes[p] for p in going]
+    going = [m for m in matches if m.skipped is None]
+    whole = services.floor_sizes([m.path for m in going if m.plan is None or not m.plan.entries_that_stay])
+    measured = [
+        whole[m.path] if m.path in whole else measure(m.path, only=m.plan.entries_to_remove) for m in going
+    ]
     return total_size(measured), freed_by(measured)
