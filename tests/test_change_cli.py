@@ -97,8 +97,7 @@ def test_empty_index_values_and_missing_env_are_bad_input(capsys, make_venv) -> 
 def test_rebuild_keeps_the_packages(capsys, make_venv, story_wheels: str) -> None:
     floor = make_venv("rebuilt")
     story.pip_install_offline(floor, story_wheels, ["A==1.5.7"])
-    marker = os.path.join(floor, "old-marker")
-    open(marker, "w").close()
+    before = os.stat(os.path.join(floor, "pyvenv.cfg")).st_ino
     python = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
     code, out, err = run(
         capsys, "rebuild", floor, "--python", python, "--no-index", "--find-links", story_wheels, "--json"
@@ -106,7 +105,7 @@ def test_rebuild_keeps_the_packages(capsys, make_venv, story_wheels: str) -> Non
     assert code == 0, err
     assert json.loads(out)["ok"] is True
     assert installed(floor) == {"A": "1.5.7"}
-    assert not os.path.exists(marker)  # a new floor, not the old one patched
+    assert os.stat(os.path.join(floor, "pyvenv.cfg")).st_ino != before  # a new floor, not patched
 
 
 def test_delete_without_a_terminal_refuses(capsys, make_venv) -> None:
