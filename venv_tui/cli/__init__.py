@@ -42,6 +42,8 @@ COMMAND_MODULES: dict[str, str] = {
     "note": "inventory",
     "keep": "inventory",
     "delete": "change",
+    "outdated": "index",
+    "audit": "index",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
 

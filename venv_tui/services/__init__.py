@@ -13,10 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from venv_tui.model import (
+    AuditReport,
     CheckResult,
     Environment,
     Fit,
     Interpreter,
+    OutdatedReport,
     PackageSet,
     PipResult,
     RequirementSource,
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from venv_tui.services.clean import Filters as CleanFilters
     from venv_tui.services.clean import Match as CleanMatch
     from venv_tui.services.clean import Outcome as CleanOutcome
+    from venv_tui.services.index.pipconf import IndexSettings
     from venv_tui.services.sizes import FloorSize
     from venv_tui.services.state import Mark, State
     from venv_tui.services.where import Found
@@ -386,6 +389,85 @@ class Services:
         from venv_tui.services.clean import matched_sizes
 
         return matched_sizes(self, matches)
+    # -- the index (the only network code; never on its own, always when asked) -----------
+
+    def outdated(
+        self,
+        paths: Sequence[str],
+        *,
+        index_url: str | None = None,
+        extra_index_urls: Sequence[str] = (),
+        find_links: Sequence[str] = (),
+        no_index: bool = False,
+        pre: bool = False,
+        timeout: float = 15.0,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> OutdatedReport:
+        """The newest version each floor in ``paths`` could install, where it is newer than
+        what it holds. The indexes are what each floor's pip would use (its configuration
+        files, ``PIP_*``), the options given here on top, as pip applies its own. Each
+        (index, name) is asked once, answers cached for the config's ``index_cache_hours``.
+        Never raises for the network: an index that cannot be reached is the report's
+        ``problem``, its cached answers used. For a worker thread, as :meth:`audit`."""
+        from venv_tui.config import cache_dir
+        from venv_tui.services.index.cache import AnswerCache, cache_hours
+        from venv_tui.services.index.outdated import outdated
+        from venv_tui.services.index.pipconf import floor_prefix, pip_settings, with_options
+
+        def settings_for(site: Site) -> IndexSettings:
+            prefix = floor_prefix(site.python, site.path, site.is_venv)
+            return with_options(
+                pip_settings(prefix, self.environ),
+                index_url=index_url,
+                extra_index_urls=extra_index_urls,
+                find_links=find_links,
+                no_index=no_index,
+            )
+
+        return outdated(
+            paths,
+            self.packages,
+            settings_for,
+            cache=AnswerCache(cache_dir(self.environ)),
+            hours=cache_hours(self.config),
+            pre=pre,
+            timeout=timeout,
+            cancel=cancel,
+            progress=progress,
+            environ=dict(self.environ),
+        )
+
+    def audit(
+        self,
+        paths: Sequence[str],
+        *,
+        service: str = "osv",
+        service_url: str | None = None,
+        timeout: float = 15.0,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> AuditReport:
+        """Known vulnerabilities of what every floor in ``paths`` holds, from OSV or PyPI's
+        JSON API, each (name, version) asked once. Never raises for the network: a service that
+        cannot be reached is the report's ``problem``. Meant for a worker thread: ``progress``
+        is called as answers come, ``cancel`` returns at once with what was gathered."""
+        from venv_tui.services.index.audit import SERVICE_URLS, audit
+
+        if service not in SERVICE_URLS:
+            from venv_tui.errors import BadInput
+
+            raise BadInput(f"the vulnerability service must be osv or pypi, not {service!r}")
+        configured = getattr(self.config, "audit_service_url", None)
+        return audit(
+            paths,
+            self.packages,
+            service="pypi" if service == "pypi" else "osv",  # narrowed for the type checker
+            service_url=service_url or (configured if isinstance(configured, str) and configured else None),
+            timeout=timeout,
+            cancel=cancel,
+            progress=progress,
+        )
 
 
 def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:
