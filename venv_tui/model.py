@@ -36,7 +36,7 @@ Health = Literal["ok", "broken"]
 # Status of one requirement against one environment (DESIGN.md, `check`).
 Status = Literal["ok", "missing", "wrong-version", "extra-missing", "not-applicable", "unverifiable"]
 
-SourceKind = Literal["script", "requirements", "pyproject", "imports"]
+SourceKind = Literal["script", "requirements", "pyproject", "imports", "pylock"]
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,7 @@ class RequirementSource:
     extras: tuple[str, ...] = ()  # pyproject optional-dependency groups that were chosen
     groups: tuple[str, ...] = ()  # pyproject dependency-groups that were chosen
     warnings: tuple[str, ...] = ()  # sentences about parts that were skipped (dynamic deps ...)
+    environments: tuple[str, ...] = ()  # a lock's environment markers: one must hold for the floor
 
     @property
     def display_name(self) -> str:

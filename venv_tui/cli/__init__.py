@@ -44,6 +44,8 @@ COMMAND_MODULES: dict[str, str] = {
     "delete": "change",
     "outdated": "index",
     "audit": "index",
+    "export": "export",
+    "diff": "export",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
 
