@@ -5,29 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from venv_tui.cli.common import EXIT_CONFLICT, EXIT_OK, Command, add_json, err, existing, out
+from venv_tui.cli.common import EXIT_CONFLICT, EXIT_OK, Command, add_index, add_json, err, existing, out
 
 if TYPE_CHECKING:
     from venv_tui.services import Services
     from venv_tui.services.diff import FloorDiff
     from venv_tui.services.index.pipconf import IndexSettings
-
-
-def add_index(p: argparse.ArgumentParser) -> None:
-    """INDEX: the index options as pip takes them; without them, what the floor's pip would use."""
-    group = p.add_argument_group("index (default: what the environment's pip is configured to use)")
-    group.add_argument("--index-url", metavar="URL", help="the main package index (simple API)")
-    group.add_argument(
-        "--extra-index-url", action="append", default=[], metavar="URL", help="another index (repeatable)"
-    )
-    group.add_argument(
-        "--find-links",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="a folder of distributions (repeatable)",
-    )
-    group.add_argument("--no-index", action="store_true", help="use no index, only --find-links folders")
 
 
 def index_settings(args: argparse.Namespace, services: Services, env: str) -> IndexSettings:
