@@ -102,7 +102,8 @@ def test_check_text_output_and_exit_status(capsys: pytest.CaptureFixture[str], h
     code, out, _ = run(capsys, "check", house.robots["robot_one.py"], "--env", house.floors[3])
     assert code == 1
     assert "A 2.1.0 is installed, robot_one.py needs A<1.5" in out
-    assert "Conflicts found." in out
+    assert out.rstrip().endswith("2 problems found: 2 requirements not met.")
+    assert "All requirements are satisfied" not in out
 
 
 def test_check_without_target_is_pip_check(
@@ -160,9 +161,19 @@ def test_fit_ranks_floor_three_first_for_robot_three(
     assert envs[0]["ok"] is True and envs[0]["problems"] == []
     by_path = {e["path"]: e for e in envs}
     assert by_path[house.floors[2]]["ok"] is False
-    assert "A 1.5.7 is installed, robot_three.py needs A>=2" in by_path[house.floors[2]]["problems"]
-    assert "A 1.0.0 is installed, robot_three.py needs A>=2" in by_path[house.floors[1]]["problems"]
-    assert "B 2.1.3 is installed, robot_three.py needs B>=4" in by_path[house.floors[1]]["problems"]
+    # What a change would break there: the robots beside the target that fit that floor now.
+    assert (
+        "A 1.5.7 is installed; robot_three.py needs A>=2; upgrading would break robot_two.py"
+        in by_path[house.floors[2]]["problems"]
+    )
+    assert (
+        "A 1.0.0 is installed; robot_three.py needs A>=2; upgrading would break robot_one.py"
+        in by_path[house.floors[1]]["problems"]
+    )
+    assert (
+        "B 2.1.3 is installed; robot_three.py needs B>=4; upgrading would break robot_one.py"
+        in by_path[house.floors[1]]["problems"]
+    )
 
 
 def test_fit_text(capsys: pytest.CaptureFixture[str], house: House, neutral_place: None) -> None:

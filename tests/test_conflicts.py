@@ -159,7 +159,13 @@ def test_inferred_requirements_speak_of_imports() -> None:
 
 def test_a_version_that_cannot_be_read() -> None:
     floor = packages(dist("A", "not.a.version"))
-    assert check_requirement(req("A>=2"), floor, MARKERS, "r.py").status == "unverifiable"
+    # Not a valid version: it satisfies no specifier (a failure, never "cannot be compared").
+    bad = check_requirement(req("A>=2"), floor, MARKERS, "r.py")
+    assert bad.status == "wrong-version"
+    assert bad.message == (
+        "A not.a.version is installed, but 'not.a.version' is not a valid version, so it cannot "
+        "satisfy A>=2, which r.py needs"
+    )
     assert check_requirement(req("A"), floor, MARKERS, "r.py").status == "ok"
 
 

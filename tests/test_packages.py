@@ -133,7 +133,7 @@ def test_open_site_refuses_what_is_not_an_environment(tmp_path) -> None:
         open_site(str(tmp_path / "nowhere"))
     plain = tmp_path / "plain"
     plain.mkdir()
-    with pytest.raises(BadInput, match=r"is not a virtual environment .* nor a Python interpreter"):
+    with pytest.raises(BadInput, match=r"is not a virtual environment .* nor a Python installation"):
         open_site(str(plain))
     for name in ("notes.txt", "python3.99-config"):
         path = tmp_path / name
@@ -171,7 +171,9 @@ def test_base_interpreter_gone_is_a_problem_not_an_error(
     with open(cfg, "w", encoding="utf-8") as fh:
         fh.write("\n".join(kept) + "\n")
     site = open_site(env)
-    assert site.problem == f"the base interpreter {gone}/python{RUNNER} no longer exists"
+    # The same sentence as `envs` gives for this floor: one inspection, one verdict.
+    assert site.health == "broken"
+    assert site.problem == f"its base interpreter folder {gone} no longer exists"
     assert pairs(read_packages(site)) == [("A", "1.5.7")]
 
 
@@ -185,11 +187,11 @@ def test_broken_interpreter_link_is_a_problem(make_venv) -> None:
     for name in os.listdir(os.path.join(env, "bin")):
         if name.startswith("python"):
             os.remove(os.path.join(env, "bin", name))
-    assert open_site(env).problem == "it has no interpreter of its own (bin/python is missing)"
+    assert open_site(env).problem == f"it has no python executable ({python} is missing)"
     gone = os.path.join(env, "no-such-python")
     os.symlink(gone, python)
     site = open_site(python)
-    assert site.problem == f"its interpreter {python} points to {gone}, which no longer exists"
+    assert site.problem == f"its python {python} points to {gone}, which no longer exists"
     assert pairs(read_packages(site)) == [("Here", "1")]
 
 

@@ -1,17 +1,18 @@
-"""Frozen dataclasses shared by every layer.
+"""Immutable records shared by every layer.
 
 In the article's picture: an :class:`Interpreter` is a Power Station, an :class:`Environment`
 is a Power Station on a higher floor, a :class:`Distribution` is a Robot package, and a
 :class:`RequirementSource` is a Robot script whose hands (:class:`SourceRequirement`) must fit.
 
 Nothing here does I/O; the service layer fills these in and every client (the headless CLI, the
-TUI) only reads them.
+TUI) only reads them. They are ``NamedTuple`` classes rather than dataclasses: ``dataclasses``
+imports ``inspect`` and builds each class with ``exec``, about a third of a headless command's
+run; a named tuple costs a fraction of that. Copy with changes through ``_replace``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 # Where an interpreter was found.
 InterpreterSource = Literal["path", "pyenv", "uv", "system", "conda", "config", "environment"]
@@ -31,7 +32,10 @@ EnvironmentSource = Literal[
     "interpreter",  # a base interpreter counted as an environment
 ]
 
-Health = Literal["ok", "broken"]
+# ok: it runs as made. stale: it runs, but something is off (moved after it was made; its base is
+# now another patch release). broken: it cannot run (its base gone, its python dangling, its
+# pyvenv.cfg unreadable, its base now another minor version).
+Health = Literal["ok", "stale", "broken"]
 
 # Status of one requirement against one environment (DESIGN.md, `check`).
 Status = Literal["ok", "missing", "wrong-version", "extra-missing", "not-applicable", "unverifiable"]
@@ -39,8 +43,7 @@ Status = Literal["ok", "missing", "wrong-version", "extra-missing", "not-applica
 SourceKind = Literal["script", "requirements", "pyproject", "imports"]
 
 
-@dataclass(frozen=True)
-class Interpreter:
+class Interpreter(NamedTuple):
     """A Python interpreter found on disk (a Power Station)."""
 
     path: str  # the path as found (may be a symlink, e.g. /usr/bin/python3)
@@ -60,8 +63,7 @@ class Interpreter:
         return ".".join(self.version.split(".")[:2])
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(NamedTuple):
     """A virtual environment (a Power Station on a higher floor) or a base interpreter."""
 
     path: str  # the environment folder (holding pyvenv.cfg); for an interpreter, its executable
@@ -71,16 +73,16 @@ class Environment:
     creator: str  # "venv", "virtualenv", "uv", "conda", "interpreter", "unknown"
     system_site_packages: bool
     health: Health
-    problem: str | None  # one plain sentence when health is "broken" (or a warning)
+    problem: str | None  # one plain sentence when health is not "ok"
     active: bool  # the lamp is on
     source: EnvironmentSource
     python: str | None = None  # the environment's own executable (bin/python), if present
     implementation: str = "cpython"
     is_venv: bool = True  # False for a base interpreter counted as an environment
+    aliases: tuple[str, ...] = ()  # symbolic links found that point to this folder
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(NamedTuple):
     """Where one environment's packages live: what `pip list` of its interpreter would read."""
 
     path: str  # the environment folder or interpreter path it was opened from
@@ -90,11 +92,11 @@ class Site:
     own_dirs: tuple[str, ...]  # site-packages folders of the environment itself
     inherited_dirs: tuple[str, ...] = ()  # base's folders, seen with system-site-packages
     is_venv: bool = True
-    problem: str | None = None  # e.g. "the base interpreter /x/python3.12 no longer exists"
+    problem: str | None = None  # the floor's health sentence (the same as its Environment's)
+    health: Health = "ok"
 
 
-@dataclass(frozen=True)
-class Distribution:
+class Distribution(NamedTuple):
     """An installed distribution (a Robot package)."""
 
     name: str  # as spelled by METADATA `Name`
@@ -120,8 +122,7 @@ class Distribution:
         return canonicalize_name(self.name)
 
 
-@dataclass(frozen=True)
-class PackageSet:
+class PackageSet(NamedTuple):
     """Everything installed in a :class:`Site`, as `pip list` would see it."""
 
     site: Site
@@ -133,8 +134,7 @@ class PackageSet:
         return {d.key: d for d in self.distributions}
 
 
-@dataclass(frozen=True)
-class SourceRequirement:
+class SourceRequirement(NamedTuple):
     """One hand of a Robot script: a requirement as written in its source."""
 
     text: str  # the requirement as written, without comments/hashes ("A>=1.5,<2")
@@ -147,8 +147,7 @@ class SourceRequirement:
     constraint: bool = False  # from a -c file: limits a version, does not ask for install
 
 
-@dataclass(frozen=True)
-class RequirementSource:
+class RequirementSource(NamedTuple):
     """A Robot script: something that declares what it needs."""
 
     path: str
@@ -167,8 +166,7 @@ class RequirementSource:
         return os.path.basename(self.path.rstrip(os.sep)) or self.path
 
 
-@dataclass(frozen=True)
-class RequirementCheck:
+class RequirementCheck(NamedTuple):
     """One requirement checked against one environment."""
 
     requirement: str
@@ -177,10 +175,10 @@ class RequirementCheck:
     installed: str | None  # installed version, if any
     message: str  # a plain sentence, e.g. "A 1.5.7 is installed, robot_three.py needs A>=2"
     line: int | None = None
+    file: str | None = None  # where it was written (an -r/-c include names its own file)
 
 
-@dataclass(frozen=True)
-class PythonCheck:
+class PythonCheck(NamedTuple):
     """A source's requires-python against the environment's Python."""
 
     requires: str
@@ -189,8 +187,7 @@ class PythonCheck:
     message: str = ""
 
 
-@dataclass(frozen=True)
-class DependencyProblem:
+class DependencyProblem(NamedTuple):
     """One line of what `pip check` reports for an environment."""
 
     package: str  # the installed distribution that has the requirement
@@ -202,8 +199,7 @@ class DependencyProblem:
     message: str = ""  # e.g. "A 2.1.0 requires B>=4, but B 2.1.3 is installed"
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     """What `venv-tui check` reports."""
 
     environment: str
@@ -212,6 +208,8 @@ class CheckResult:
     requirements: tuple[RequirementCheck, ...] = ()
     python: PythonCheck | None = None
     environment_problems: tuple[DependencyProblem, ...] = ()
+    health: Health = "ok"  # the floor's verdict: a broken floor never satisfies anything
+    problem: str | None = None
 
     @property
     def failures(self) -> tuple[RequirementCheck, ...]:
@@ -219,18 +217,16 @@ class CheckResult:
         return tuple(r for r in self.requirements if r.status in bad)
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(NamedTuple):
     """How well one environment fits one source (a line of `venv-tui fit`)."""
 
     path: str
     ok: bool
     problems: tuple[str, ...]  # plain sentences, empty when ok
-    score: tuple[int, ...] = field(default=(), compare=False)  # lower is better; for sorting
+    score: tuple[int, ...] = ()  # lower is better; for sorting
 
 
-@dataclass(frozen=True)
-class PipResult:
+class PipResult(NamedTuple):
     """The outcome of one pip (or venv) run."""
 
     args: tuple[str, ...]
@@ -244,10 +240,17 @@ class PipResult:
         return self.returncode == 0 and not self.cancelled
 
 
-@dataclass(frozen=True)
-class ShellCommand:
+class ShellCommand(NamedTuple):
     """How to open a shell (or a REPL) inside an environment."""
 
     argv: tuple[str, ...]
-    env: dict[str, str] = field(hash=False, compare=False, default_factory=dict)
+    env: dict[str, str] = {}
     cleanup: tuple[str, ...] = ()  # temporary files (an rcfile) to remove afterwards
+
+
+class Floor(NamedTuple):
+    """One folder (or interpreter) read once: what it is, and where its packages live. The
+    environment's ``health``/``problem`` and the site's are one verdict."""
+
+    environment: Environment
+    site: Site

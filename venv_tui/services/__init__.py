@@ -16,6 +16,7 @@ from venv_tui.model import (
     CheckResult,
     Environment,
     Fit,
+    Floor,
     Interpreter,
     PackageSet,
     PipResult,
@@ -95,11 +96,16 @@ class Services:
             )
         return target
 
-    def environment(self, path: str) -> Environment:
-        """One environment folder or interpreter path, inspected. Raises BadInput."""
-        from venv_tui.services.discover.environments import inspect_path
+    def floor(self, path: str) -> Floor:
+        """One environment folder or interpreter path, read once: its Environment and its Site
+        with one health verdict. Raises BadInput."""
+        from venv_tui.services.inspect import inspect_path
 
         return inspect_path(self.resolve(path), environ=self.environ, cwd=self.cwd)
+
+    def environment(self, path: str) -> Environment:
+        """One environment folder or interpreter path, inspected. Raises BadInput."""
+        return self.floor(path).environment
 
     def active_environment(self) -> Environment | None:
         """``$VIRTUAL_ENV`` if set, else the default interpreter: where the lamp is on."""
@@ -109,9 +115,7 @@ class Services:
 
     def open_site(self, path: str) -> Site:
         """Where the packages of an environment folder or interpreter live. Raises BadInput."""
-        from venv_tui.services.site import open_site
-
-        return open_site(self.resolve(path))
+        return self.floor(path).site
 
     def packages(self, path_or_site: str | Site) -> PackageSet:
         """What ``pip list`` of that environment's interpreter shows, read from disk."""
@@ -151,16 +155,69 @@ class Services:
 
     def fit(self, source: RequirementSource, environments: Sequence[Environment] | None = None) -> list[Fit]:
         """Every known environment ranked for ``source``, best first."""
-        from venv_tui.services.conflicts import rank_fits
+        return self.fit_robot(source, (), environments)
 
-        envs = environments if environments is not None else self.environments()
+    # -- appended: one inspection per floor -------------------------------------------------
+
+    def floors(
+        self, roots: Sequence[str] = (), *, include_interpreters: bool = False
+    ) -> list[Floor]:
+        """Like :meth:`environments`, each with its site (read in the same inspection)."""
+        from venv_tui.services.discover.environments import find_floors, sort_environments
+
+        here = os.path.abspath(self.cwd)
+        floors = find_floors(
+            self.environ,
+            here,
+            self.config.scan_depth,
+            roots,
+            self.config.roots,
+            self.environ.get("VIRTUAL_ENV") or None,
+            include_interpreters=include_interpreters,
+        )
+        order = {id(e): i for i, e in enumerate(sort_environments([f.environment for f in floors]))}
+        return sorted(floors, key=lambda f: order[id(f.environment)])
+
+    def fit_robot(
+        self,
+        source: RequirementSource,
+        robots: Sequence[RequirementSource] = (),
+        environments: Sequence[Environment] | None = None,
+        *,
+        floors: Sequence[Floor] | None = None,
+    ) -> list[Fit]:
+        """Every known floor (or ``environments``) ranked for ``source``, best first. ``robots``
+        are the other sources the user watches: a floor where ``source`` needs another version
+        of something says which of them (and which installed packages) the change would break.
+        """
+        from venv_tui.services.conflicts import rank_fits
+        from venv_tui.services.packages import read_packages
+
         candidates: list[tuple[Environment, PackageSet | None, str | None]] = []
-        for env in envs:
+        sites: list[tuple[Environment, Site]] = []
+        if floors is not None:
+            sites = [(f.environment, f.site) for f in floors]
+        elif environments is None:
+            sites = [(f.environment, f.site) for f in self.floors()]
+        else:
+            for env in environments:
+                try:
+                    sites.append((env, self.open_site(env.path)))
+                except Exception as err:  # one unreadable floor must not hide the others
+                    candidates.append((env, None, str(err)))
+        for env, site in sites:
             try:
-                candidates.append((env, self.packages(env.path), None))
-            except Exception as err:  # one unreadable environment must not hide the others
+                candidates.append((env, read_packages(site), None))
+            except Exception as err:
                 candidates.append((env, None, str(err)))
-        return rank_fits(source, candidates)
+        return rank_fits(source, candidates, robots)
+
+    def python3(self) -> dict[str, str | None]:
+        """What ``python3`` on PATH runs: its path, the floor whose bin comes first on PATH (or
+        None), and the base interpreter it runs on."""
+        from venv_tui.services.discover.environments import what_python3_runs
+
+        return what_python3_runs(environ=self.environ, cwd=self.cwd)
 
     # -- changing --------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # The fields kept, in one pass of a compiled pattern over the header part (a Python loop over
 # every line costs more than all the file reading): a field, then its continuation lines.
@@ -29,8 +29,7 @@ _CHUNK = 16 * 1024
 _LIMIT = 4 * 1024 * 1024  # a header part larger than this is not metadata
 
 
-@dataclass(frozen=True)
-class Metadata:
+class Metadata(NamedTuple):
     """The header fields of one METADATA / PKG-INFO file."""
 
     name: str | None
@@ -47,24 +46,32 @@ class Metadata:
         return bool(self.name) and bool(self.version)
 
 
+class HeaderTooLarge(Exception):
+    """The header part runs past the limit: not metadata a tool would write."""
+
+
 def read_head(path: str) -> bytes:
     """The header part of ``path``: its bytes up to the empty line that ends the headers (or,
     for a file of under 16 KiB, simply all of it: one read is cheaper than looking).
 
-    Raises OSError like ``open``.
+    Raises ``files.Unreadable`` for what is not a readable regular file, HeaderTooLarge when
+    no end of the headers comes within 4 MiB.
     """
-    with open(path, "rb") as fh:
-        data = fh.read(_CHUNK)
-        if len(data) < _CHUNK:
-            return data
-        while True:
-            end = _head_end(data)
-            if end < len(data):
-                return data[: end + 1]  # the last header's line break, not the empty line
-            more = fh.read(_CHUNK)
-            if not more or len(data) > _LIMIT:
-                return data + more
-            data += more
+    from venv_tui.files import read_head as read_start
+
+    data, whole = read_start(path, _CHUNK)
+    if whole:
+        return data
+    end = _head_end(data)
+    if end < len(data):
+        return data[: end + 1]
+    data, whole = read_start(path, _LIMIT)
+    end = _head_end(data)
+    if end < len(data):
+        return data[: end + 1]  # the last header's line break, not the empty line
+    if whole:
+        return data
+    raise HeaderTooLarge
 
 
 def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
@@ -108,15 +115,24 @@ def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
 
 def read_metadata(path: str) -> Metadata:
     """Read and parse one METADATA / PKG-INFO file (or an egg-info file). Never raises."""
+    from venv_tui.files import Unreadable
+
     file_name = os.path.basename(path)
     try:
         data = read_head(path)
-    except FileNotFoundError:
-        return Metadata(None, None, problem=f"{file_name} is missing")
-    except IsADirectoryError:
-        return Metadata(None, None, problem=f"{file_name} is a folder, not a file")
-    except OSError as err:
-        return Metadata(None, None, problem=f"{file_name} cannot be read ({err.strerror or err})")
+    except Unreadable as err:
+        if err.reason == "does not exist":
+            return Metadata(None, None, problem=f"{file_name} is missing")
+        if err.reason.endswith("(a folder)"):
+            return Metadata(None, None, problem=f"{file_name} is a folder, not a file")
+        return Metadata(None, None, problem=f"{file_name} cannot be read ({err.reason})")
+    except HeaderTooLarge:
+        return Metadata(
+            None,
+            None,
+            problem=f"{file_name} has no end to its headers within the first {_LIMIT // (1024 * 1024)} MiB "
+            "(a header line that long is not metadata), so its Name and Version cannot be read",
+        )
     return parse_metadata(data, file_name)
 
 

@@ -14,12 +14,10 @@ disk, no process); otherwise the running interpreter's pip with ``--python ENV_P
 
 from __future__ import annotations
 
-import glob
 import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from venv_tui.errors import BadInput, Refused
 from venv_tui.model import PipResult
@@ -127,20 +125,19 @@ def validate_name(text: str) -> str:
 
 
 def env_python(env_path: str) -> str:
-    if os.name == "nt":
-        return os.path.join(env_path, "Scripts", "python.exe")
-    return os.path.join(env_path, "bin", "python")
+    from venv_tui.services.layout import venv_python
+
+    return venv_python(env_path)
 
 
 def has_pip(env_path: str) -> bool:
     """Whether pip is installed in the environment itself (read from disk, no process)."""
-    patterns = (
-        os.path.join(env_path, "lib", "python*", "site-packages", "pip", "__main__.py"),
-        os.path.join(env_path, "lib64", "python*", "site-packages", "pip", "__main__.py"),
-        os.path.join(env_path, "lib", "pypy*", "site-packages", "pip", "__main__.py"),
-        os.path.join(env_path, "Lib", "site-packages", "pip", "__main__.py"),
+    from venv_tui.services.layout import venv_site_dirs
+
+    return any(
+        os.path.isfile(os.path.join(folder, "pip", "__main__.py"))
+        for _, folder in venv_site_dirs(env_path)
     )
-    return any(glob.glob(pattern) for pattern in patterns)
 
 
 def _own_pip_version() -> tuple[int, ...] | None:
@@ -245,4 +242,4 @@ def explain_pip_failure(result: PipResult) -> PipResult:
         "Python; upgrade it with 'python -m pip install --upgrade pip', or create the "
         "environment with pip"
     )
-    return replace(result, error_lines=(*result.error_lines, sentence))
+    return result._replace(error_lines=(*result.error_lines, sentence))

@@ -37,7 +37,9 @@ def fish_quote(text: str) -> str:
 
 
 def _bin_dir(env: str) -> str:
-    return os.path.join(env, "Scripts" if os.name == "nt" else "bin")
+    from venv_tui.services.layout import bin_dir
+
+    return bin_dir(env)
 
 
 def _environment(env_path: str) -> tuple[str, str]:
@@ -195,7 +197,9 @@ def shell_command(
 def python_command(env_path: str, *, environ: Mapping[str, str] | None = None) -> ShellCommand:
     """The environment's own Python REPL, with the same variables a shell there would have."""
     env, name = _environment(env_path)
-    python = os.path.join(_bin_dir(env), "python.exe" if os.name == "nt" else "python")
+    from venv_tui.services.layout import venv_python
+
+    python = venv_python(env)
     if not os.path.exists(python):
         raise BadInput(
             f"this environment is broken: {python} is missing or points to a removed Python",
