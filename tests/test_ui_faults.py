@@ -16,6 +16,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import pytest
 
@@ -116,9 +117,9 @@ def test_a_base_interpreter_reads_without_double_parentheses() -> None:
     )
     assert floor_name(base) == "python3.11 · pyenv"
     assert str(environment_row(base, False)[1]) == "python3.11 · pyenv (base)"
-    plain = base._replace(name="python3")
+    plain = replace(base, name="python3")
     assert str(environment_row(plain, False)[1]) == "python3 (base)"
-    floor = base._replace(name="floor (1)", is_venv=True, creator="venv")
+    floor = replace(base, name="floor (1)", is_venv=True, creator="venv")
     assert floor_name(floor) == "floor (1)"  # a prompt the user chose is shown as written
 
 

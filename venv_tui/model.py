@@ -5,14 +5,23 @@ is a Power Station on a higher floor, a :class:`Distribution` is a Robot package
 :class:`RequirementSource` is a Robot script whose hands (:class:`SourceRequirement`) must fit.
 
 Nothing here does I/O; the service layer fills these in and every client (the headless CLI, the
-TUI) only reads them. They are ``NamedTuple`` classes rather than dataclasses: ``dataclasses``
-imports ``inspect`` and builds each class with ``exec``, about a third of a headless command's
-run; a named tuple costs a fraction of that. Copy with changes through ``_replace``.
+TUI) only reads them. To a type checker they are frozen dataclasses; at run time :func:`record`
+builds the same classes with ``__slots__`` and a generated ``__init__``, without importing
+``dataclasses`` (which imports ``inspect``) or ``typing``: that import work was a third of a
+headless command's run. Copy with changes through :func:`replace`.
 """
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+    from dataclasses import field as field
+    from dataclasses import replace as replace
+    from typing import Literal
+else:
+    from venv_tui._record import Literal, field, record
+    from venv_tui._record import replace as replace
 
 # Where an interpreter was found.
 InterpreterSource = Literal["path", "pyenv", "uv", "system", "conda", "config", "environment"]
@@ -31,6 +40,10 @@ EnvironmentSource = Literal[
     "root",  # a --root given on the command line
     "interpreter",  # a base interpreter counted as an environment
 ]
+if TYPE_CHECKING:
+    ENVIRONMENT_SOURCES: tuple[str, ...]
+else:
+    ENVIRONMENT_SOURCES = EnvironmentSource  # at run time a Literal is its values, in order
 
 # ok: it runs as made. stale: it runs, but something is off (moved after it was made; its base is
 # now another patch release). broken: it cannot run (its base gone, its python dangling, its
@@ -40,10 +53,15 @@ Health = Literal["ok", "stale", "broken"]
 # Status of one requirement against one environment (DESIGN.md, `check`).
 Status = Literal["ok", "missing", "wrong-version", "extra-missing", "not-applicable", "unverifiable"]
 
+DistributionKind = Literal["dist-info", "egg-info", "egg-link"]
+PythonStatus = Literal["ok", "wrong-version", "unverifiable"]
+ProblemStatus = Literal["missing", "wrong-version"]
+
 SourceKind = Literal["script", "requirements", "pyproject", "imports"]
 
 
-class Interpreter(NamedTuple):
+@record(frozen=True)
+class Interpreter:
     """A Python interpreter found on disk (a Power Station)."""
 
     path: str  # the path as found (may be a symlink, e.g. /usr/bin/python3)
@@ -63,7 +81,8 @@ class Interpreter(NamedTuple):
         return ".".join(self.version.split(".")[:2])
 
 
-class Environment(NamedTuple):
+@record(frozen=True)
+class Environment:
     """A virtual environment (a Power Station on a higher floor) or a base interpreter."""
 
     path: str  # the environment folder (holding pyvenv.cfg); for an interpreter, its executable
@@ -82,7 +101,8 @@ class Environment(NamedTuple):
     aliases: tuple[str, ...] = ()  # symbolic links found that point to this folder
 
 
-class Site(NamedTuple):
+@record(frozen=True)
+class Site:
     """Where one environment's packages live: what `pip list` of its interpreter would read."""
 
     path: str  # the environment folder or interpreter path it was opened from
@@ -96,7 +116,8 @@ class Site(NamedTuple):
     health: Health = "ok"
 
 
-class Distribution(NamedTuple):
+@record(frozen=True)
+class Distribution:
     """An installed distribution (a Robot package)."""
 
     name: str  # as spelled by METADATA `Name`
@@ -111,7 +132,7 @@ class Distribution(NamedTuple):
     requires: tuple[str, ...] = ()  # raw Requires-Dist values
     requires_python: str | None = None
     installer: str | None = None  # contents of INSTALLER ("pip", "uv", ...)
-    kind: Literal["dist-info", "egg-info", "egg-link"] = "dist-info"
+    kind: DistributionKind = "dist-info"
     problem: str | None = None  # a malformed-metadata sentence; the entry is still listed
 
     @property
@@ -122,7 +143,8 @@ class Distribution(NamedTuple):
         return canonicalize_name(self.name)
 
 
-class PackageSet(NamedTuple):
+@record(frozen=True)
+class PackageSet:
     """Everything installed in a :class:`Site`, as `pip list` would see it."""
 
     site: Site
@@ -134,7 +156,8 @@ class PackageSet(NamedTuple):
         return {d.key: d for d in self.distributions}
 
 
-class SourceRequirement(NamedTuple):
+@record(frozen=True)
+class SourceRequirement:
     """One hand of a Robot script: a requirement as written in its source."""
 
     text: str  # the requirement as written, without comments/hashes ("A>=1.5,<2")
@@ -147,7 +170,8 @@ class SourceRequirement(NamedTuple):
     constraint: bool = False  # from a -c file: limits a version, does not ask for install
 
 
-class RequirementSource(NamedTuple):
+@record(frozen=True)
+class RequirementSource:
     """A Robot script: something that declares what it needs."""
 
     path: str
@@ -166,7 +190,8 @@ class RequirementSource(NamedTuple):
         return os.path.basename(self.path.rstrip(os.sep)) or self.path
 
 
-class RequirementCheck(NamedTuple):
+@record(frozen=True)
+class RequirementCheck:
     """One requirement checked against one environment."""
 
     requirement: str
@@ -178,28 +203,31 @@ class RequirementCheck(NamedTuple):
     file: str | None = None  # where it was written (an -r/-c include names its own file)
 
 
-class PythonCheck(NamedTuple):
+@record(frozen=True)
+class PythonCheck:
     """A source's requires-python against the environment's Python."""
 
     requires: str
     actual: str | None
-    status: Literal["ok", "wrong-version", "unverifiable"]
+    status: PythonStatus
     message: str = ""
 
 
-class DependencyProblem(NamedTuple):
+@record(frozen=True)
+class DependencyProblem:
     """One line of what `pip check` reports for an environment."""
 
     package: str  # the installed distribution that has the requirement
     version: str
     requirement: str  # the Requires-Dist value, e.g. "B>=4"
     name: str  # the required project's name
-    status: Literal["missing", "wrong-version"]
+    status: ProblemStatus
     installed: str | None
     message: str = ""  # e.g. "A 2.1.0 requires B>=4, but B 2.1.3 is installed"
 
 
-class CheckResult(NamedTuple):
+@record(frozen=True)
+class CheckResult:
     """What `venv-tui check` reports."""
 
     environment: str
@@ -217,16 +245,18 @@ class CheckResult(NamedTuple):
         return tuple(r for r in self.requirements if r.status in bad)
 
 
-class Fit(NamedTuple):
+@record(frozen=True)
+class Fit:
     """How well one environment fits one source (a line of `venv-tui fit`)."""
 
     path: str
     ok: bool
     problems: tuple[str, ...]  # plain sentences, empty when ok
-    score: tuple[int, ...] = ()  # lower is better; for sorting
+    score: tuple[int, ...] = field(default=(), compare=False)  # lower is better; for sorting
 
 
-class PipResult(NamedTuple):
+@record(frozen=True)
+class PipResult:
     """The outcome of one pip (or venv) run."""
 
     args: tuple[str, ...]
@@ -240,7 +270,8 @@ class PipResult(NamedTuple):
         return self.returncode == 0 and not self.cancelled
 
 
-class ShellCommand(NamedTuple):
+@record(frozen=True)
+class ShellCommand:
     """How to open a shell (or a REPL) inside an environment."""
 
     argv: tuple[str, ...]
@@ -248,7 +279,8 @@ class ShellCommand(NamedTuple):
     cleanup: tuple[str, ...] = ()  # temporary files (an rcfile) to remove afterwards
 
 
-class Floor(NamedTuple):
+@record(frozen=True)
+class Floor:
     """One folder (or interpreter) read once: what it is, and where its packages live. The
     environment's ``health``/``problem`` and the site's are one verdict."""
 

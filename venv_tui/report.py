@@ -7,14 +7,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from venv_tui.model import CheckResult, Environment, Fit, Interpreter, PackageSet
 from venv_tui.text import printable
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from typing import Any
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
 
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    """``data`` as JSON for people and for programs: the top level indented, each item of a
+    top-level list on its own line. Every piece is written by json's C encoder (``indent``
+    would switch it to the pure-Python one, a large part of a big listing's time)."""
+    encode = _ENCODER.encode
+    lines = ["{"]
+    last = len(data) - 1
+    for i, (key, value) in enumerate(data.items()):
+        comma = "," if i < last else ""
+        if isinstance(value, list) and value:
+            lines.append(f"  {encode(key)}: [")
+            lines.append(",\n".join("    " + encode(item) for item in value))
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f"  {encode(key)}: {encode(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines)
 
 
 # -- JSON shapes ----------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
 from venv_tui.cli.common import (
     EXIT_CONFLICT,
@@ -17,6 +16,7 @@ from venv_tui.cli.common import (
     resolve_env,
 )
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     from venv_tui.model import RequirementSource
     from venv_tui.services import Services

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import TYPE_CHECKING
 
 from venv_tui.cli.common import EXIT_OK, Command, add_json, add_roots, out
 from venv_tui.errors import BadInput
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     from venv_tui.services import Services
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from venv_tui.model import (
     CheckResult,
@@ -25,6 +24,7 @@ from venv_tui.model import (
     Site,
 )
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     import threading
 
@@ -42,12 +42,31 @@ class Services:
         *,
         environ: Mapping[str, str] | None = None,
         cwd: str | None = None,
+        read_config: bool = False,
     ) -> None:
-        from venv_tui.config import Config
-
-        self.config = config if config is not None else Config()
+        # The config is read when first needed (``read_config``), else the defaults: a command
+        # that never looks at it (``packages ENV``) does not pay for reading and parsing it.
+        self._config = config
+        self._read_config = read_config
         self.environ: Mapping[str, str] = environ if environ is not None else os.environ
         self.cwd = cwd or os.getcwd()
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            if self._read_config:
+                from venv_tui.config import load_config
+
+                self._config = load_config(environ=self.environ)
+            else:
+                from venv_tui.config import Config
+
+                self._config = Config()
+        return self._config
+
+    @config.setter
+    def config(self, value: Config) -> None:
+        self._config = value
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -83,6 +102,13 @@ class Services:
     def resolve(self, path: str) -> str:
         """``path``, or for a pyenv shim (what ``which python3`` gives under pyenv) the
         interpreter it would run, read from pyenv's files without running it."""
+        shims = os.path.join(
+            self.environ.get("PYENV_ROOT")
+            or os.path.join(self.environ.get("HOME") or os.path.expanduser("~"), ".pyenv"),
+            "shims",
+        )
+        if os.path.dirname(os.path.abspath(path)) != os.path.abspath(shims):
+            return path  # the common case, told without importing interpreter discovery
         from venv_tui.services.discover.interpreters import is_pyenv_shim, resolve_pyenv_shim
 
         if not is_pyenv_shim(path, self.environ):
@@ -294,8 +320,6 @@ class Services:
 
 
 def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:
-    """The one factory the CLI and the app use. Reads the config; a broken config file raises
-    BadInput with its line, and the file is left untouched."""
-    from venv_tui.config import load_config
-
-    return Services(load_config(environ=environ), environ=environ, cwd=cwd)
+    """The one factory the CLI and the app use. The config is read when first used; a broken
+    config file then raises BadInput with its line, and the file is left untouched."""
+    return Services(environ=environ, cwd=cwd, read_config=True)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from venv_tui.errors import BadInput, location
 from venv_tui.model import (
@@ -43,6 +42,7 @@ from venv_tui.services.installed import (
     version_fits,
 )
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
 
@@ -58,7 +58,7 @@ def check_requirement(
     source_path: str | None = None,
 ) -> RequirementCheck:
     """One requirement of ``target_name`` against what ``packages`` holds."""
-    from venv_tui.services.installed import InstalledIndex, applies
+    from venv_tui.services.installed import InstalledIndex, marker_applies
 
     index = index_of(packages) if markers is None else InstalledIndex(packages, markers)
     parsed = parse_requirement(req.text)
@@ -76,13 +76,12 @@ def check_requirement(
         )
 
     if parsed is not None and parsed.marker is not None:
-        try:
-            parsed.marker.evaluate({**index.markers, "extra": ""})
-        except Exception:  # an undefined marker variable: pip would refuse the line too
+        verdict = marker_applies(parsed, index.markers)
+        if verdict is None:  # an undefined marker variable: pip would refuse the line too
             return result(
                 "unverifiable", None, f"{target_name} needs {text}: its marker cannot be evaluated"
             )
-        if not applies(parsed, index.markers):
+        if not verdict:
             python = index.markers.get("python_full_version") or index.markers.get("python_version", "?")
             return result(
                 "not-applicable",

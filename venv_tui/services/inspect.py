@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from venv_tui.errors import BadInput
 from venv_tui.model import Environment as Environment
-from venv_tui.model import EnvironmentSource, Floor, Health, Interpreter, Site
+from venv_tui.model import EnvironmentSource, Floor, Health, Interpreter, Site, replace
 from venv_tui.services import layout
 from venv_tui.services.pyvenv import PyvenvCfg, read_pyvenv_cfg
 
@@ -372,7 +372,7 @@ def inspect_path(
         floor = inspect_folder(owner)
         if os.path.normpath(full) != floor.environment.python:
             # Named by another of its executables: that one is what runs.
-            return Floor(floor.environment, floor.site._replace(python=full))
+            return Floor(floor.environment, replace(floor.site, python=full))
         return floor
     if not os.path.exists(full):
         raise BadInput(f"is a link to {os.readlink(full)}, which does not exist", path=path)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
 
-from venv_tui.model import Distribution, PackageSet
+from venv_tui.model import Distribution, PackageSet, record
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
     from packaging.specifiers import SpecifierSet
@@ -35,6 +35,16 @@ _SIMPLE = re.compile(
 )
 
 
+# The common marker, `var op "value"` joined by `and` (or by `or`), read without packaging; any
+# other shape (parentheses, extras, version-like strings compared as strings) goes to packaging.
+_CLAUSE = re.compile(
+    r"""\s*([a-z_]+)\s*(==|!=|<=|>=|<|>|not\s+in|in)\s*(['"])([^'"]*)\3\s*(?:(and|or)\b|$)"""
+)
+_NUMERIC = re.compile(r"^\d+(?:\.\d+)*$")
+_VERSION_VARS = frozenset({"python_version", "python_full_version", "implementation_version"})
+_SIMPLE_SPEC = re.compile(r"^(==|!=|<=|>=|<|>)(\d+(?:\.\d+)*)$")
+
+
 def canonical(name: str) -> str:
     """PEP 503 normalisation, inline: packaging's import is not needed just for this."""
     return _NORMALIZE.sub("-", name).lower()
@@ -46,7 +56,8 @@ def requirement_name(line: str) -> str | None:
     return canonical(match.group(1)) if match else None
 
 
-class Need(NamedTuple):
+@record(frozen=True)
+class Need:
     """One requirement of an installed distribution, as it applies on this floor."""
 
     raw: str  # the Requires-Dist value as written
@@ -93,6 +104,9 @@ def version_fits(specifier: str, version: str) -> bool | None:
     when the installed version is not a valid version (it can then satisfy no specifier)."""
     if not specifier:
         return True
+    quick = _numeric_fits(specifier, version)
+    if quick is not None:
+        return quick
     spec = specifier_set(specifier)
     if spec is None:
         return False
@@ -102,10 +116,80 @@ def version_fits(specifier: str, version: str) -> bool | None:
     return spec.contains(parsed, prereleases=True)
 
 
-def applies(req: Requirement, markers: Mapping[str, str], extras: Iterable[str] = ()) -> bool:
+def _numbers(text: str, width: int) -> tuple[int, ...]:
+    parts = [int(p) for p in text.split(".")]
+    return tuple(parts + [0] * (width - len(parts)))
+
+
+def _numeric_fits(specifier: str, version: str) -> bool | None:
+    """The answer for plain release numbers on both sides (``>=1.0,<2`` against ``1.5.7``),
+    which PEP 440 compares as zero-padded tuples; None when either side is anything else."""
+    if not _NUMERIC.match(version):
+        return None
+    for clause in specifier.split(","):
+        match = _SIMPLE_SPEC.match(clause.strip())
+        if match is None:
+            return None
+        op, bound = match.groups()
+        width = max(bound.count("."), version.count(".")) + 1
+        have, limit = _numbers(version, width), _numbers(bound, width)
+        ok = {
+            "==": have == limit,
+            "!=": have != limit,
+            "<=": have <= limit,
+            ">=": have >= limit,
+            "<": have < limit,
+            ">": have > limit,
+        }[op]
+        if not ok:
+            return False
+    return True
+
+
+def quick_marker(marker: str, markers: Mapping[str, str]) -> bool | None:
+    """A common marker evaluated without packaging (``sys_platform == "win32"``,
+    ``python_version < "3.11" and os_name == "posix"``); None when it is not that simple."""
+    pos, results, joins = 0, [], []
+    while pos < len(marker):
+        match = _CLAUSE.match(marker, pos)
+        if match is None:
+            return None
+        var, op, _, value, join = match.groups()
+        have = markers.get(var)
+        if have is None:
+            return None
+        op = " ".join(op.split())
+        if var in _VERSION_VARS or (_NUMERIC.match(value) and _NUMERIC.match(have)):
+            if not (_NUMERIC.match(value) and _NUMERIC.match(have)) or op in ("in", "not in"):
+                return None
+            found = _numeric_fits(f"{op}{value}", have)
+            if found is None:
+                return None
+            results.append(found)
+        elif op == "==":
+            results.append(have == value)
+        elif op == "!=":
+            results.append(have != value)
+        elif op == "in":
+            results.append(have in value)
+        elif op == "not in":
+            results.append(have not in value)
+        else:
+            return None
+        if join:
+            joins.append(join)
+        pos = match.end()
+    if not results or len(joins) != len(results) - 1 or len(set(joins)) > 1:
+        return None
+    return any(results) if joins and joins[0] == "or" else all(results)
+
+
+def marker_applies(
+    req: Requirement, markers: Mapping[str, str], extras: Iterable[str] = ()
+) -> bool | None:
     """THE decision: does ``req`` apply on a floor whose marker environment is ``markers``, for a
-    distribution asked for with ``extras``? A marker naming an unknown variable never applies
-    (pip cannot use such a line either)."""
+    distribution asked for with ``extras``? None when its marker cannot be evaluated (an unknown
+    variable, a comparison packaging refuses)."""
     if req.marker is None:
         return True
     for extra in ("", *extras):
@@ -113,8 +197,14 @@ def applies(req: Requirement, markers: Mapping[str, str], extras: Iterable[str] 
             if req.marker.evaluate({**markers, "extra": extra}):
                 return True
         except Exception:
-            return False
+            return None
     return False
+
+
+def applies(req: Requirement, markers: Mapping[str, str], extras: Iterable[str] = ()) -> bool:
+    """:func:`marker_applies` where a marker that cannot be evaluated never applies (pip cannot
+    use such a line either)."""
+    return marker_applies(req, markers, extras) is True
 
 
 def needs_of(
@@ -134,6 +224,16 @@ def needs_of(
         only_extra = _ONLY_EXTRA.search(raw)
         if only_extra is not None and canonical(only_extra.group(2)) not in wanted:
             continue  # an extra nobody asked for: not even parsed
+        head, sep, marker = raw.partition(";")
+        if sep and "extra" not in marker and "@" not in head and "[" not in head:
+            simple = _SIMPLE.match(head)
+            verdict = quick_marker(marker.strip(), markers) if simple is not None else None
+            if simple is not None and verdict is not None:
+                if verdict:
+                    name = simple.group(1)
+                    spec = simple.group(2).strip().rstrip(",").replace(" ", "")
+                    out.append(Need(raw.strip(), canonical(name), name, spec, True))
+                continue
         req = parse_requirement(raw)
         if req is None:
             continue  # pip cannot read it either: only this line is skipped

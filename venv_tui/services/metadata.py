@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import NamedTuple
+
+from venv_tui.model import record
 
 # The fields kept, in one pass of a compiled pattern over the header part (a Python loop over
 # every line costs more than all the file reading): a field, then its continuation lines.
@@ -29,7 +30,8 @@ _CHUNK = 16 * 1024
 _LIMIT = 4 * 1024 * 1024  # a header part larger than this is not metadata
 
 
-class Metadata(NamedTuple):
+@record(frozen=True)
+class Metadata:
     """The header fields of one METADATA / PKG-INFO file."""
 
     name: str | None

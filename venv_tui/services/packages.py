@@ -18,17 +18,17 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from venv_tui.files import LIMIT_RECORD, LIMIT_SMALL, Unreadable, read_bytes, read_head
-from venv_tui.model import Distribution, PackageSet, Site
+from venv_tui.model import Distribution, PackageSet, Site, record, replace
 from venv_tui.services.metadata import read_metadata
 
 _NORMALIZE = re.compile(r"[-_.]+")
 _SEP = os.sep  # joined by hand in the per-package paths: os.path.join costs more than a read
 
 
-class _Entry(NamedTuple):
+@record(frozen=True)
+class _Entry:
     """One metadata entry met in a site folder, before it is read."""
 
     file_name: str
@@ -245,7 +245,8 @@ def _read_egg_link(
     for info in infos:
         dist = _read_info(info, project, inherited, problems)
         if dist is not None:
-            return dist._replace(
+            return replace(
+                dist,
                 location=folder,
                 editable=True,
                 editable_location=project,
@@ -260,6 +261,8 @@ def _editable_location(info: str) -> str | None:
     read by ``packaging.direct_url``; a file that does not validate counts as not editable, as
     pip treats it."""
     path = info + _SEP + "direct_url.json"
+    if not os.path.lexists(path):
+        return None  # the common case, told by one stat rather than an exception
     try:
         data = read_bytes(path, LIMIT_SMALL)
     except Unreadable:
@@ -351,7 +354,7 @@ def _duplicate_problem(dist: Distribution, first: Distribution) -> Distribution:
         f"{dist.metadata_path} is a second copy of {first.name} in {dist.location} "
         f"(version {dist.version}); {first.version} from {first.metadata_path} is the one in use."
     )
-    return dist._replace(problem=sentence)
+    return replace(dist, problem=sentence)
 
 
 def _sentence(path: str, problem: str | None) -> str | None:

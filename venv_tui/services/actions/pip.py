@@ -18,6 +18,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from venv_tui.errors import BadInput, Refused
 from venv_tui.model import PipResult
@@ -242,4 +243,4 @@ def explain_pip_failure(result: PipResult) -> PipResult:
         "Python; upgrade it with 'python -m pip install --upgrade pip', or create the "
         "environment with pip"
     )
-    return result._replace(error_lines=(*result.error_lines, sentence))
+    return replace(result, error_lines=(*result.error_lines, sentence))

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import get_args
 
 from venv_tui.errors import BadInput
-from venv_tui.model import Environment, EnvironmentSource, Floor, Interpreter
+from venv_tui.model import ENVIRONMENT_SOURCES, Environment, EnvironmentSource, Floor, Interpreter
 from venv_tui.services.discover.interpreters import (
     data_home,
     find_interpreters,
@@ -31,7 +30,7 @@ from venv_tui.services.inspect import (
 from venv_tui.services.layout import is_environment, venv_python
 
 PROJECT_NAMES = (".venv", "venv", "env", ".env")
-_SOURCE_ORDER = {name: i for i, name in enumerate(get_args(EnvironmentSource))}
+_SOURCE_ORDER = {name: i for i, name in enumerate(ENVIRONMENT_SOURCES)}
 
 
 # -- one environment (the inspection itself lives in services/inspect.py) ----------------------

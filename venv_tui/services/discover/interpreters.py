@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from venv_tui.model import Interpreter, InterpreterSource
 
@@ -414,4 +414,4 @@ def describe_interpreter(
             found.source = "path"
         elif os.path.dirname(os.path.abspath(path)) in SYSTEM_FOLDERS:
             found.source = "system"
-    return _to_interpreter(found, env)._replace(default=False)
+    return replace(_to_interpreter(found, env), default=False)
