@@ -380,3 +380,27 @@ def test_quick_paths_step_aside_for_what_they_do_not_read() -> None:
     assert quick_marker('a == "1" and b == "2" or c == "3"', env) is None
     assert _numeric_fits("~=1.4", "1.5") is None
     assert _numeric_fits(">=1.0", "1.0rc1") is None
+
+
+def test_lines_behind_an_extra_nobody_asked_for_are_skipped_unparsed() -> None:
+    from venv_tui.services import installed
+
+    dist = Distribution(
+        name="Tool",
+        version="1.0",
+        location="/x",
+        metadata_path="/x/Tool-1.0.dist-info",
+        requires=(
+            "fast ; extra == 'speed'",
+            "cov ; (platform_python_implementation != \"PyPy\") and extra == 'testing'",
+            "either ; os_name == \"nt\" or extra == 'testing'",
+            "plain>=1",
+        ),
+    )
+    installed.parse_requirement.cache_clear()
+    needs = installed.needs_of(dist, MARKERS)
+    assert [n.name for n in needs] == ["plain"]
+    # Only the line whose `or` could still hold was parsed.
+    assert installed.parse_requirement.cache_info().currsize == 1
+    with_testing = installed.needs_of(dist, MARKERS, ("testing",))
+    assert [n.name for n in with_testing] == ["cov", "either", "plain"]

@@ -498,3 +498,39 @@ def test_metadata_problems() -> None:
     assert not parse_metadata(b"Name: x\n").usable
     bad = parse_metadata(b"Name: x\nVersion: one\n")
     assert bad.usable and bad.problem is not None and "'one'" in bad.problem
+
+
+# -- folders that .pth files add --------------------------------------------------------------------
+
+
+def test_pth_folders_are_read_as_pip_sees_them(make_venv, tmp_path) -> None:
+    env = make_venv("pth")
+    site = site_packages(env)
+    extra = tmp_path / "extra"
+    write(str(extra / "Extra-1.0.dist-info" / "METADATA"), "Name: Extra\nVersion: 1.0\n")
+    relative = os.path.join(env, "relative-folder")
+    write(os.path.join(relative, "Near-2.0.dist-info", "METADATA"), "Name: Near\nVersion: 2.0\n")
+    write(
+        os.path.join(site, "a-extra.pth"),
+        f"# a comment\n\n{extra}\nimport os  # code: run by site.py, never by venv-tui\n"
+        f"{tmp_path / 'no-such-folder'}\n",
+    )
+    # A relative line is taken from the site folder. (Import lines are code: venv-tui never runs
+    # them, so a folder only code would add is the one place it may differ from pip.)
+    write(os.path.join(site, "b-near.pth"), os.path.relpath(relative, site) + "\n")
+    packages = read_packages(open_site(env))
+    assert pairs(packages) == pip_pairs(story.env_python(env))
+    assert ("Extra", "1.0") in pairs(packages) and ("Near", "2.0") in pairs(packages)
+    by_name = {d.name: d for d in packages.distributions}
+    assert by_name["Extra"].location == str(extra)
+
+
+def test_a_pth_file_that_is_a_pipe_is_one_sentence(make_venv, tmp_path) -> None:
+    env = make_venv("pth-fifo")
+    site = site_packages(env)
+    write(os.path.join(site, "Here-1.0.dist-info", "METADATA"), "Name: Here\nVersion: 1.0\n")
+    os.mkfifo(os.path.join(site, "pipe.pth"))
+    packages = read_packages(open_site(env))
+    assert pairs(packages) == [("Here", "1.0")]
+    [problem] = packages.problems
+    assert "pipe.pth" in problem and "named pipe" in problem

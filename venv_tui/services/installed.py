@@ -40,6 +40,10 @@ _SIMPLE = re.compile(
 _CLAUSE = re.compile(
     r"""\s*([a-z_]+)\s*(==|!=|<=|>=|<|>|not\s+in|in)\s*(['"])([^'"]*)\3\s*(?:(and|or)\b|$)"""
 )
+# `... and extra == "x"` at the end of a marker (setuptools writes `(cond) and extra == 'x'`).
+_AND_EXTRA = re.compile(r"""\band\s+extra\s*==\s*(['"])([^'"]*)\1\s*$""")
+_GROUP = re.compile(r"\([^()]*\)")
+_OR = re.compile(r"\bor\b")
 _NUMERIC = re.compile(r"^\d+(?:\.\d+)*$")
 _VERSION_VARS = frozenset({"python_version", "python_full_version", "implementation_version"})
 _SIMPLE_SPEC = re.compile(r"^(==|!=|<=|>=|<|>)(\d+(?:\.\d+)*)$")
@@ -225,6 +229,8 @@ def needs_of(
         if only_extra is not None and canonical(only_extra.group(2)) not in wanted:
             continue  # an extra nobody asked for: not even parsed
         head, sep, marker = raw.partition(";")
+        if sep and _needs_unasked_extra(marker, wanted):
+            continue  # `(...) and extra == "x"` with x not asked for: false whatever the rest
         if sep and "extra" not in marker and "@" not in head and "[" not in head:
             simple = _SIMPLE.match(head)
             verdict = quick_marker(marker.strip(), markers) if simple is not None else None
@@ -250,6 +256,19 @@ def needs_of(
             )
         )
     return out
+
+
+def _needs_unasked_extra(marker: str, wanted: tuple[str, ...]) -> bool:
+    match = _AND_EXTRA.search(marker)
+    if match is None or canonical(match.group(2)) in wanted:
+        return False
+    rest = marker[: match.start()]
+    while True:  # an `or` outside parentheses would make the `and` not the top operator
+        flat = _GROUP.sub("", rest)
+        if flat == rest:
+            break
+        rest = flat
+    return "(" not in rest and _OR.search(rest) is None
 
 
 def needs_added_by_extra(
