@@ -425,6 +425,7 @@ def test_fit_is_hermetic_on_a_machine_with_other_floors(
 
     isolate(monkeypatch, tmp_path / "isolated")
     code, data = run_json(capsys, "fit", house.robots["robot_three.py"], "--root", house.root)
+    assert code == 0
     paths = [e["path"] for e in data["environments"]]
     assert paths[:3] == [house.floors[3], house.floors[2], house.floors[1]]
     assert pyenv_floor not in paths and workon_floor not in paths

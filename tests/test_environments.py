@@ -348,7 +348,7 @@ def test_inspect_path_kinds(tree: dict[str, Path], tmp_path: Path) -> None:
         inspect_path(str(tmp_path / "missing"), environ=env)
     text = tmp_path / "notes.txt"
     text.write_text("hello")
-    with pytest.raises(BadInput, match="is not a virtual environment .* nor a Python interpreter"):
+    with pytest.raises(BadInput, match=r"is not a virtual environment .* nor a Python interpreter"):
         inspect_path(str(text), environ=env)
     with pytest.raises(BadInput, match="not a virtual environment"):
         inspect_path(str(tmp_path), environ=env)
