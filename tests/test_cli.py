@@ -591,3 +591,50 @@ def test_check_never_says_all_is_satisfied_beside_a_problem(
     assert code == 0  # the robot's own needs are met
     assert "All requirements are satisfied" not in out
     assert out.rstrip().endswith("1 problem found: 1 dependency problem in the environment itself.")
+
+
+# -- the quick reading of plain command lines -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["packages", "ENV"],
+        ["packages", "ENV", "--json"],
+        ["packages", "--json", ""],
+        ["check"],
+        ["check", "robot.py"],
+        ["check", "--env", "ENV", "--json"],
+        ["check", "pyproject.toml", "--extra", "a", "--extra", "b", "--group", "g", "--env", "E"],
+    ],
+)
+def test_quick_arguments_read_what_argparse_reads(argv: list[str]) -> None:
+    from venv_tui.cli import build_parser, command
+
+    quick = command(argv[0]).quick
+    assert quick is not None
+    fast = quick.parse(argv[1:])
+    assert fast is not None
+    slow = vars(build_parser(only=argv[0]).parse_args(argv))
+    slow.pop("command")
+    assert vars(fast) == slow
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["packages"],
+        ["packages", "A", "B"],
+        ["packages", "ENV", "--js"],
+        ["packages", "--help"],
+        ["check", "--env"],
+        ["check", "--env=ENV"],
+        ["check", "--env", "-x"],
+        ["check", "--", "robot.py"],
+    ],
+)
+def test_quick_arguments_leave_the_rest_to_argparse(argv: list[str]) -> None:
+    from venv_tui.cli import command
+
+    quick = command(argv[0]).quick
+    assert quick is not None and quick.parse(argv[1:]) is None

@@ -7,7 +7,6 @@ stays a fast process. Exit status: 0 all satisfied, 1 conflicts found (or the ac
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
@@ -20,6 +19,7 @@ from venv_tui.errors import BadInput, Refused, ToolFailed, VenvTuiError
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    import argparse
     from typing import NoReturn
 
     from venv_tui.services import Services
@@ -66,12 +66,20 @@ class UsageError(Exception):
     """argparse's complaint, raised instead of its own exit so we control the message."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse's parser raising UsageError instead of exiting, so we control the message.
+    Made on first use: a command read by its QuickArgs never imports argparse."""
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    return _Parser
 
 
 def command(name: str) -> Command:
+    """The Command of ``name``: its group's module imported (and only that one)."""
     module = importlib.import_module(f"venv_tui.cli.{COMMAND_MODULES[name]}")
     found: Command = module.COMMANDS[name]
     return found
@@ -79,6 +87,9 @@ def command(name: str) -> Command:
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The headless parser; with ``only``, just that subcommand's branch."""
+    import argparse
+
+    _Parser = _parser_class()
     parser = _Parser(
         prog=PROG,
         usage=None if only else APP_USAGE,
@@ -96,6 +107,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def build_app_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    _Parser = _parser_class()
     parser = _Parser(
         prog=PROG,
         usage=APP_USAGE,
@@ -167,8 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args_list and args_list[0] in COMMAND_MODULES:
             name = args_list[0]
-            args = build_parser(only=name).parse_args(args_list)
-            code = command(name).run(args, _services())
+            cmd = command(name)
+            args = cmd.quick.parse(args_list[1:]) if cmd.quick is not None else None
+            if args is None:
+                args = build_parser(only=name).parse_args(args_list)
+            code = cmd.run(args, _services())
             if argv is None and name in FAST_EXIT:
                 _leave(code)  # run as a program (not called by a test or a script)
             return code

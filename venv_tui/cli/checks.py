@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-
 from venv_tui.cli.common import (
     EXIT_CONFLICT,
     EXIT_OK,
     Command,
+    QuickArgs,
     add_json,
     add_roots,
     err,
@@ -18,6 +17,8 @@ from venv_tui.cli.common import (
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    import argparse
+
     from venv_tui.model import RequirementSource
     from venv_tui.services import Services
 
@@ -124,13 +125,22 @@ def _robots_beside(services: Services, target: str) -> list[RequirementSource]:
 
 COMMANDS = {
     "packages": Command(
-        "list what an environment has installed (read from disk)", _packages_args, cmd_packages
+        "list what an environment has installed (read from disk)",
+        _packages_args,
+        cmd_packages,
+        quick=QuickArgs(positionals=(("env", True),), flags=("--json",)),
     ),
     "check": Command(
         "check a script/requirements/pyproject against an environment (or do what pip check does)",
         _check_args,
         cmd_check,
         description="Without TARGET, reports the environment's own broken requirements, as `pip check`.",
+        quick=QuickArgs(
+            positionals=(("target", False),),
+            flags=("--json",),
+            options=("--env",),
+            lists=("--extra", "--group"),
+        ),
     ),
     "fit": Command("rank every known environment for a script or requirements file", _fit_args, cmd_fit),
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 
 from venv_tui.cli.common import EXIT_OK, Command, add_json, add_roots, out
@@ -10,6 +9,8 @@ from venv_tui.errors import BadInput
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    import argparse
+
     from venv_tui.services import Services
 
 
