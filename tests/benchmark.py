@@ -325,9 +325,13 @@ def main() -> int:
             os.makedirs(project)
             paint = first_paint_ms([ours[0], project], b"Interpreters", 3 if args.quick else 7, project)
             lines.append(line("app first paint in a pseudo-terminal", paint, {}, "(see DESIGN.md)"))
-            fill, move = big_table_ms()
-            lines.append(line("packages panel, 5000 rows: refill (in-app)", fill, {}, "smooth"))
-            lines.append(line("packages panel, 5000 rows: one move (in-app)", move, {}, "smooth"))
+            try:
+                fill, move = big_table_ms()
+            except Exception as err:  # the app's own benchmark must not lose the rows above
+                print(f"(the packages panel could not be measured: {err!r})", file=sys.stderr)
+            else:
+                lines.append(line("packages panel, 5000 rows: refill (in-app)", fill, {}, "smooth"))
+                lines.append(line("packages panel, 5000 rows: one move (in-app)", move, {}, "smooth"))
 
         print()
         print(

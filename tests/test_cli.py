@@ -638,3 +638,15 @@ def test_quick_arguments_leave_the_rest_to_argparse(argv: list[str]) -> None:
 
     quick = command(argv[0]).quick
     assert quick is not None and quick.parse(argv[1:]) is None
+
+
+def test_when_nothing_fits_the_first_line_suggests_a_new_floor(
+    capsys: pytest.CaptureFixture[str], house: House, tmp_path, neutral_place: None
+) -> None:
+    robot = tmp_path / "robot_four.py"
+    robot.write_text(story_script(["A>=3"]))
+    code, out, _ = run(capsys, "fit", str(robot), "--root", house.root)
+    assert code == 1
+    first, second = out.splitlines()[:2]
+    assert first.startswith(f"Nothing here fits {robot}: make it a new floor")
+    assert second == f"Environments for {robot}, best first:"

@@ -5,8 +5,7 @@ Pure functions from model objects to dicts and strings; keys may be added, never
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from venv_tui.model import CheckResult, Environment, Fit, Interpreter, PackageSet
 from venv_tui.text import printable
@@ -16,14 +15,40 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+def _json_encoder() -> Callable[[object], str]:
+    """JSON text of one value, written by the C encoder that ``json`` itself uses (made once,
+    and without importing the ``json`` package where ``_json`` exists)."""
+    try:
+        from _json import encode_basestring, make_encoder
+    except ImportError:  # an interpreter without the C accelerator
+        import json
+
+        return json.JSONEncoder(ensure_ascii=False).encode
+
+    def default(value: object) -> object:
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+    encoder = make_encoder(None, default, encode_basestring, None, ": ", ", ", False, False, True)
+
+    def encode(value: object) -> str:
+        if isinstance(value, str):
+            return str(encode_basestring(value))
+        return "".join(encoder(value, 0))
+
+    return encode
+
+
+_encode: Callable[[object], str] | None = None
 
 
 def dumps(data: dict[str, Any]) -> str:
     """``data`` as JSON for people and for programs: the top level indented, each item of a
     top-level list on its own line. Every piece is written by json's C encoder (``indent``
     would switch it to the pure-Python one, a large part of a big listing's time)."""
-    encode = _ENCODER.encode
+    global _encode
+    if _encode is None:
+        _encode = _json_encoder()
+    encode = _encode
     lines = ["{"]
     last = len(data) - 1
     for i, (key, value) in enumerate(data.items()):

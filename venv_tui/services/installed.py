@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from venv_tui.model import Distribution, PackageSet, record
+from venv_tui.services.packages import canonical as canonical
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
     from packaging.version import Version
 
-_NORMALIZE = re.compile(r"[-_.]+")
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 # `name ; extra == "x"` with nothing else in the marker.
 _ONLY_EXTRA = re.compile(r""";\s*extra\s*==\s*(['"])([^'"]*)\1\s*$""")
@@ -47,11 +47,6 @@ _OR = re.compile(r"\bor\b")
 _NUMERIC = re.compile(r"^\d+(?:\.\d+)*$")
 _VERSION_VARS = frozenset({"python_version", "python_full_version", "implementation_version"})
 _SIMPLE_SPEC = re.compile(r"^(==|!=|<=|>=|<|>)(\d+(?:\.\d+)*)$")
-
-
-def canonical(name: str) -> str:
-    """PEP 503 normalisation, inline: packaging's import is not needed just for this."""
-    return _NORMALIZE.sub("-", name).lower()
 
 
 def requirement_name(line: str) -> str | None:

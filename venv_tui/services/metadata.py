@@ -81,9 +81,9 @@ def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
 
     ``file_name`` ("METADATA", "PKG-INFO") is only used to word the sentences.
     """
-    if not data.strip():
+    if not data or data.isspace():
         return Metadata(None, None, problem=f"{file_name} is empty")
-    if b"\0" in data[:_CHUNK]:
+    if data.find(b"\0", 0, _CHUNK) >= 0:
         return Metadata(None, None, problem=f"{file_name} is not a text file")
     problem: str | None = None
     head = data[: _head_end(data)]
@@ -174,7 +174,8 @@ def _parse_headers(head: str) -> dict[str, list[str]]:
             value = _FOLD.sub(" ", value)
         values = fields.get(key)
         if values is None:
-            values = fields.setdefault(key.lower(), [])
-            fields[key] = values  # the spelling met, for the next line of the same field
+            # Looked up under the spelling met (one dict look-up for the next line of the same
+            # field) and under the lower-case name the readers ask for.
+            values = fields[key] = fields.setdefault(key.lower(), [])
         values.append(value.strip())
     return fields

@@ -56,7 +56,8 @@ def read_packages(site: Site) -> PackageSet:
                 shadowed.append(_duplicate_problem(dist, first))
             else:
                 shadowed.append(dist)
-    distributions = sorted(kept.values(), key=lambda d: (_canonical(d.name), d.name))
+    distributions = [kept[key] for key in sorted(kept)]
+    distributions.sort(key=lambda d: (_canonical(d.name), d.name))
     return PackageSet(
         site=site,
         distributions=tuple(distributions),
@@ -173,7 +174,9 @@ def _entries(
         if by_directory_order:
             # importlib.metadata groups entries by the name part of the folder name, in the
             # order each name first appears in the directory listing.
-            group = _NORMALIZE.sub("_", low.rpartition(".")[0].partition("-")[0])
+            group = low.rpartition(".")[0].partition("-")[0].replace(".", "_")
+            if "__" in group:
+                group = _NORMALIZE.sub("_", group)
         else:
             group = file_name
         groups.setdefault(group, []).append(entry)
@@ -361,6 +364,11 @@ def _sentence(path: str, problem: str | None) -> str | None:
     return f"{path}: {problem}." if problem else None
 
 
-def _canonical(name: str) -> str:
-    """PEP 503 normalisation, inline: packaging's import is not needed just for this."""
-    return _NORMALIZE.sub("-", name).lower()
+def canonical(name: str) -> str:
+    """PEP 503 normalisation, inline: packaging's import is not needed just for this. String
+    methods do the common case; only a run of separators ("a._b") needs the pattern."""
+    low = name.lower().replace("_", "-").replace(".", "-")
+    return _NORMALIZE.sub("-", low) if "--" in low else low
+
+
+_canonical = canonical
