@@ -650,3 +650,14 @@ def test_when_nothing_fits_the_first_line_suggests_a_new_floor(
     first, second = out.splitlines()[:2]
     assert first.startswith(f"Nothing here fits {robot}: make it a new floor")
     assert second == f"Environments for {robot}, best first:"
+
+
+def test_a_virtual_env_that_is_gone_fails_the_check_with_its_reason(
+    capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = str(tmp_path / "deleted-floor")
+    monkeypatch.setenv("VIRTUAL_ENV", gone)
+    code, data = run_json(capsys, "check")
+    assert code == 1
+    assert data["health"] == "broken"
+    assert data["problem"] == f"VIRTUAL_ENV points to {gone}, which no longer exists"

@@ -134,10 +134,12 @@ def resolve_env(services: Services, env: str | None) -> tuple[Environment | None
     if env is not None:
         existing(env, "the environment")
         return None, services.packages(env)
-    active = services.active_environment()
-    if active is None:
+    floor = services.active_floor()
+    if floor is None:
         raise BadInput("no environment is active and no python3 is on PATH; name one with --env ENV")
-    return active, services.packages(active.path)
+    # Read through the same inspection: a $VIRTUAL_ENV that is gone is a broken floor (its
+    # reason first, exit 1), not a path that "does not exist".
+    return floor.environment, services.packages(floor.site)
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:

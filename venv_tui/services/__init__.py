@@ -238,6 +238,12 @@ class Services:
                 candidates.append((env, None, str(err)))
         return rank_fits(source, candidates, robots)
 
+    def active_floor(self) -> Floor | None:
+        """:meth:`active_environment` with its site, from the same inspection."""
+        from venv_tui.services.discover.environments import active_floor
+
+        return active_floor(environ=self.environ, cwd=self.cwd)
+
     def python3(self) -> dict[str, str | None]:
         """What ``python3`` on PATH runs: its path, the floor whose bin comes first on PATH (or
         None), and the base interpreter it runs on."""

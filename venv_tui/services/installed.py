@@ -132,14 +132,18 @@ def _numeric_fits(specifier: str, version: str) -> bool | None:
         op, bound = match.groups()
         width = max(bound.count("."), version.count(".")) + 1
         have, limit = _numbers(version, width), _numbers(bound, width)
-        ok = {
-            "==": have == limit,
-            "!=": have != limit,
-            "<=": have <= limit,
-            ">=": have >= limit,
-            "<": have < limit,
-            ">": have > limit,
-        }[op]
+        if op == ">=":
+            ok = have >= limit
+        elif op == "<":
+            ok = have < limit
+        elif op == "==":
+            ok = have == limit
+        elif op == "<=":
+            ok = have <= limit
+        elif op == ">":
+            ok = have > limit
+        else:
+            ok = have != limit
         if not ok:
             return False
     return True
