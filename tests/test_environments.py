@@ -367,3 +367,42 @@ def test_inspect_path_resolves_a_pyenv_shim(tmp_path: Path) -> None:
     env = _environ(tmp_path, PYENV_VERSION=version)
     found = inspect_path(str(shim), environ=env, cwd=str(tmp_path))
     assert found.path == str(target) and found.name == f"python{version.rsplit('.', 1)[0]} (pyenv)"
+
+
+# -- health: stale and broken by what the base interpreter is now ------------------------------------
+
+
+def test_a_base_of_another_release_is_stale_or_broken(template: str, tmp_path: Path) -> None:
+    from venv_tui.services.layout import interpreter_version
+
+    runs = os.path.realpath(os.path.join(template, "bin", "python"))
+    now = interpreter_version(runs)
+    if not now or now.count(".") < 2:
+        pytest.skip(f"the files next to {runs} do not tell its patch release (no patchlevel.h)")
+    major, minor, _ = now.split(".")[:3]
+
+    patch = _clone(template, tmp_path / "patch")
+    _set_cfg(patch, "version", f"{major}.{minor}.9999")
+    env = inspect_environment(patch)
+    assert env.health == "stale"
+    assert env.problem == f"its base interpreter is now Python {now}; it was made with Python {major}.{minor}.9999"
+
+    minor_env = _clone(template, tmp_path / "minor")
+    other = f"{major}.{int(minor) - 1}"
+    _set_cfg(minor_env, "version", f"{other}.4")
+    env = inspect_environment(minor_env)
+    assert env.health == "broken"
+    assert env.problem == (
+        f"its base interpreter is now Python {major}.{minor}, but it was made with Python "
+        f"{other}.4: lib/python{other} no longer matches"
+    )
+
+
+def test_a_pyvenv_cfg_that_is_a_folder_is_a_broken_floor(template: str, tmp_path: Path) -> None:
+    env = _clone(template, tmp_path / "cfg-folder")
+    cfg = Path(env) / "pyvenv.cfg"
+    cfg.unlink()
+    cfg.mkdir()
+    assert os.path.realpath(env) in {os.path.realpath(p) for p in find_environment_folders(str(tmp_path), 2)}
+    found = inspect_environment(env)
+    assert (found.health, found.problem) == ("broken", "pyvenv.cfg is a folder, not a file")

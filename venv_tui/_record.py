@@ -11,6 +11,10 @@ copies. This keeps a headless command's start-up to what it reads from disk.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 _MISSING = object()
 
 
@@ -100,35 +104,8 @@ def record(cls: type | None = None, /, *, frozen: bool = True) -> object:
             for key, value in cls.__dict__.items()
             if key not in names and key not in ("__dict__", "__weakref__")
         }
-        params: list[str] = []
-        body: list[str] = []
-        scope: dict[str, object] = {"_MISSING": _MISSING}
-        compared: list[str] = []
-        for name in names:
-            default = cls.__dict__.get(name, _MISSING)
-            compare = True
-            if isinstance(default, Field):
-                compare = default.compare
-                if default.default_factory is not _MISSING:
-                    scope[f"_f_{name}"] = default.default_factory
-                    params.append(f"{name}=_MISSING")
-                    body.append(f" if {name} is _MISSING: {name} = _f_{name}()")
-                    body.append(f" self.{name} = {name}")
-                    if compare:
-                        compared.append(name)
-                    continue
-                default = default.default
-            if default is _MISSING:
-                params.append(name)
-            else:
-                scope[f"_d_{name}"] = default
-                params.append(f"{name}=_d_{name}")
-            body.append(f" self.{name} = {name}")
-            if compare:
-                compared.append(name)
-        source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body or [" pass"])
-        exec(source, scope)
-        namespace["__init__"] = scope["__init__"]
+        compared = [name for name in names if _compared(cls.__dict__.get(name, _MISSING))]
+        namespace["__init__"] = _lazy_init(cls, names)
         namespace["__slots__"] = tuple(names)
         namespace["_fields"] = tuple(names)
         namespace["_compared"] = tuple(compared)
@@ -138,6 +115,49 @@ def record(cls: type | None = None, /, *, frozen: bool = True) -> object:
         return made
 
     return wrap if cls is None else wrap(cls)
+
+
+def _compared(default: object) -> bool:
+    return default.compare if isinstance(default, Field) else True
+
+
+def _lazy_init(cls: type, names: list[str]) -> Callable[..., None]:
+    """An ``__init__`` that writes the real one on the first construction: most record classes
+    are never made in a given run, and writing one costs a compile."""
+    defaults = {name: cls.__dict__.get(name, _MISSING) for name in names}
+
+    def __init__(self: object, *args: object, **kwargs: object) -> None:
+        real = _write_init(names, defaults)
+        type(self).__init__ = real  # type: ignore[method-assign]
+        real(self, *args, **kwargs)
+
+    return __init__
+
+
+def _write_init(names: list[str], defaults: dict[str, object]) -> Callable[..., None]:
+    params: list[str] = []
+    body: list[str] = []
+    scope: dict[str, object] = {"_MISSING": _MISSING}
+    for name in names:
+        default = defaults[name]
+        if isinstance(default, Field):
+            if default.default_factory is not _MISSING:
+                scope[f"_f_{name}"] = default.default_factory
+                params.append(f"{name}=_MISSING")
+                body.append(f" if {name} is _MISSING: {name} = _f_{name}()")
+                body.append(f" self.{name} = {name}")
+                continue
+            default = default.default
+        if default is _MISSING:
+            params.append(name)
+        else:
+            scope[f"_d_{name}"] = default
+            params.append(f"{name}=_d_{name}")
+        body.append(f" self.{name} = {name}")
+    source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body or [" pass"])
+    exec(source, scope)  # our own text, built from the class's own names
+    made: Callable[..., None] = scope["__init__"]  # type: ignore[assignment]
+    return made
 
 
 def replace(obj: object, /, **changes: object) -> object:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from venv_tui.model import CheckResult, Environment, Fit, Interpreter, PackageSet
-from venv_tui.text import printable
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
@@ -195,6 +194,13 @@ def fit_json(target: str, fits: Sequence[Fit]) -> dict[str, Any]:
 
 
 # -- plain text -----------------------------------------------------------------------------
+
+
+def printable(text: str) -> str:
+    """:func:`venv_tui.text.printable`, imported only when text is printed (not for JSON)."""
+    from venv_tui.text import printable as escape
+
+    return escape(text)
 
 
 def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:

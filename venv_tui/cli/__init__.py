@@ -7,7 +7,6 @@ stays a fast process. Exit status: 0 all satisfied, 1 conflicts found (or the ac
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -80,7 +79,8 @@ def _parser_class() -> type[argparse.ArgumentParser]:
 
 def command(name: str) -> Command:
     """The Command of ``name``: its group's module imported (and only that one)."""
-    module = importlib.import_module(f"venv_tui.cli.{COMMAND_MODULES[name]}")
+    # __import__ rather than importlib.import_module: importlib itself is not needed for this.
+    module = __import__(f"venv_tui.cli.{COMMAND_MODULES[name]}", fromlist=["COMMANDS"])
     found: Command = module.COMMANDS[name]
     return found
 
