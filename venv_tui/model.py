@@ -57,6 +57,8 @@ DistributionKind = Literal["dist-info", "egg-info", "egg-link"]
 PythonStatus = Literal["ok", "wrong-version", "unverifiable"]
 ProblemStatus = Literal["missing", "wrong-version"]
 
+AuditService = Literal["osv", "pypi"]
+
 SourceKind = Literal["script", "requirements", "pyproject", "imports"]
 
 
@@ -168,6 +170,10 @@ class SourceRequirement:
     url: str | None = None  # a URL or path requirement: only the name can be checked
     inferred: bool = False  # guessed from an import statement, not declared
     constraint: bool = False  # from a -c file: limits a version, does not ask for install
+    import_name: str | None = None  # the module an inferred requirement was imported as
+    # False when no installed project provides the import and the shipped table does not know
+    # it: then ``text`` and ``name`` are empty, and the project must be asked of the user.
+    name_known: bool = True
 
 
 @record(frozen=True)
@@ -200,6 +206,8 @@ class RequirementCheck:
     installed: str | None  # installed version, if any
     message: str  # a plain sentence, e.g. "A 1.5.7 is installed, robot_three.py needs A>=2"
     line: int | None = None
+    import_name: str | None = None  # the module, for a requirement inferred from an import
+    name_known: bool = True  # False: which project provides the import is not known
     file: str | None = None  # where it was written (an -r/-c include names its own file)
 
 
@@ -286,3 +294,68 @@ class Floor:
 
     environment: Environment
     site: Site
+
+
+# -- the index: outdated and vulnerable packages (services/index) ---------------------------
+
+
+@record(frozen=True)
+class OutdatedPackage:
+    """A distribution with a newer version on the index that its floor can install."""
+
+    name: str
+    version: str  # installed
+    latest: str  # the newest installable on the index
+
+
+@record(frozen=True)
+class FloorOutdated:
+    """What is outdated on one floor."""
+
+    environment: str
+    packages: tuple[OutdatedPackage, ...]  # only what is outdated, sorted by name
+    index: str | None = None  # the main index its pip would use (None: --no-index)
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    cached_at: float | None = None  # oldest cached answer used (epoch seconds); None: all fresh
+    unchecked: tuple[str, ...] = ()  # names with no answer at all (index down, nothing cached)
+    problem: str | None = None  # a sentence when the floor itself could not be read
+
+
+@record(frozen=True)
+class OutdatedReport:
+    floors: tuple[FloorOutdated, ...]
+    problem: str | None = None  # the index could not be reached, or answered garbage
+    cancelled: bool = False
+
+
+@record(frozen=True)
+class Vulnerability:
+    id: str  # "GHSA-...", "PYSEC-..."
+    summary: str
+    fixed_in: tuple[str, ...]  # versions that fix it (newer than the installed one)
+    aliases: tuple[str, ...]  # "CVE-..." and the other ids of the same vulnerability
+
+
+@record(frozen=True)
+class VulnerablePackage:
+    name: str
+    version: str
+    vulnerabilities: tuple[Vulnerability, ...]
+
+
+@record(frozen=True)
+class FloorAudit:
+    environment: str
+    packages: tuple[VulnerablePackage, ...]  # only affected packages, sorted by name
+    unchecked: tuple[str, ...] = ()  # names the service gave no answer for
+    problem: str | None = None  # a sentence when the floor itself could not be read
+
+
+@record(frozen=True)
+class AuditReport:
+    service: AuditService
+    service_url: str
+    floors: tuple[FloorAudit, ...]
+    problem: str | None = None  # the service could not be reached, or answered garbage
+    cancelled: bool = False

@@ -33,7 +33,13 @@ COMMAND_MODULES: dict[str, str] = {
     "check": "checks",
     "fit": "checks",
     "create": "actions",
+    "install": "actions",
+    "uninstall": "actions",
+    "upgrade": "actions",
+    "rebuild": "actions",
     "shell": "actions",
+    "outdated": "index",
+    "audit": "index",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
 # Read-only commands whose process may end without the interpreter's teardown.
@@ -130,16 +136,21 @@ def build_app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _services() -> Services:
+def _services(*, headless: bool = False) -> Services:
     from venv_tui.services import make_services
 
-    return make_services()
+    services = make_services()
+    if headless and services.config.warning:
+        # Once, on stderr; the command goes on with the defaults and its own exit status.
+        from venv_tui.text import printable
+
+        say_error(f"warning: {printable(services.config.warning)}")
+    return services
 
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the TUI (imports textual; only here)."""
     services = _services()
-    services.config  # noqa: B018 - the app reads it throughout: a broken file is reported now
     watch: list[str] = []
     project: str | None = None
     roots = list(args.root)
@@ -185,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = cmd.quick.parse(args_list[1:]) if cmd.quick is not None else None
             if args is None:
                 args = build_parser(only=name).parse_args(args_list)
-            code = cmd.run(args, _services())
+            code = cmd.run(args, _services(headless=True))
             if argv is None and name in FAST_EXIT:
                 _leave(code)  # run as a program (not called by a test or a script)
             return code

@@ -60,6 +60,20 @@ def check_requirement(
     """One requirement of ``target_name`` against what ``packages`` holds."""
     from venv_tui.services.installed import InstalledIndex, marker_applies
 
+    if req.inferred and not req.name_known:
+        # No installed project provides the import, and which one would is not known: missing,
+        # with no project name (none may be guessed from the module's name).
+        return RequirementCheck(
+            "",
+            "",
+            "missing",
+            None,
+            f"nothing installed provides the module {req.import_name}, which {target_name} "
+            "imports; which project to install for it is not known",
+            req.line,
+            import_name=req.import_name,
+            name_known=False,
+        )
     index = index_of(packages) if markers is None else InstalledIndex(packages, markers)
     parsed = parse_requirement(req.text)
     name = parsed.name if parsed is not None else req.name
@@ -72,7 +86,14 @@ def check_requirement(
     def result(status: str, installed: str | None, message: str) -> RequirementCheck:
         # ``status`` is one of model.Status; a plain str keeps the calls below short.
         return RequirementCheck(
-            text, name, status, installed, message + where, req.line, file  # type: ignore[arg-type]
+            text,
+            name,
+            status,  # type: ignore[arg-type]
+            installed,
+            message + where,
+            req.line,
+            import_name=req.import_name,
+            file=file,
         )
 
     if parsed is not None and parsed.marker is not None:
@@ -103,7 +124,9 @@ def check_requirement(
                 f"{name} is not installed; {target_name} only limits its version ({text})",
             )
         if req.inferred:
-            return result("missing", None, f"{name} is not installed, {target_name} imports it")
+            module = req.import_name
+            how = f"imports it as {module}" if module and module != name else "imports it"
+            return result("missing", None, f"{name} is not installed, {target_name} {how}")
         return result("missing", None, f"{name} is not installed, {target_name} needs {text}")
     have = f"{dist.name} {dist.version}"
     if req.url is not None or req.editable:

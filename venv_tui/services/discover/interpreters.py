@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from venv_tui import files
 from venv_tui.model import Interpreter, InterpreterSource
 
 # On-disk facts (names, versions from files, which venv owns an executable) live in layout.
@@ -113,14 +114,14 @@ def is_pyenv_shim(path: str, environ: Mapping[str, str]) -> bool:
 
 
 def _read_version_file(path: str) -> list[str] | None:
-    """The version names in a pyenv version file, or None when there is no such file."""
+    """The version names in a pyenv version file, or None when there is no such file (or it is
+    not a regular file: a named pipe there must not hang discovery)."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            text = fh.read(4096)
-    except OSError:
+        data, _ = files.read_head(path, 4096)
+    except files.Unreadable:
         return None
     names: list[str] = []
-    for line in text.splitlines():
+    for line in data.decode("utf-8", "replace").splitlines():
         line = line.split("#", 1)[0]
         names += line.split()
     return names
