@@ -361,6 +361,9 @@ def test_command_line_options_win(home: dict[str, str]) -> None:
     settings = pipconf.pip_settings(None, {**home, "PIP_INDEX_URL": "https://env", "PIP_FIND_LINKS": "/w"})
     given = pipconf.with_options(settings, index_url="https://cli", extra_index_urls=["https://more"])
     assert given.index_urls == ("https://cli", "https://more") and given.find_links == ("/w",)
+    # pip adds list options given on the command line to the configured ones.
+    both = pipconf.with_options(given, extra_index_urls=["https://third"], find_links=["/x", "/w"])
+    assert both.extra_index_urls == ("https://more", "https://third") and both.find_links == ("/w", "/x")
     assert pipconf.with_options(settings, no_index=True).index_urls == ()
 
 

@@ -59,7 +59,7 @@ ProblemStatus = Literal["missing", "wrong-version"]
 
 AuditService = Literal["osv", "pypi"]
 
-SourceKind = Literal["script", "requirements", "pyproject", "imports"]
+SourceKind = Literal["script", "requirements", "pyproject", "imports", "pylock"]
 
 
 @record(frozen=True)
@@ -188,6 +188,7 @@ class RequirementSource:
     extras: tuple[str, ...] = ()  # pyproject optional-dependency groups that were chosen
     groups: tuple[str, ...] = ()  # pyproject dependency-groups that were chosen
     warnings: tuple[str, ...] = ()  # sentences about parts that were skipped (dynamic deps ...)
+    environments: tuple[str, ...] = ()  # a lock's environment markers: one must hold for the floor
 
     @property
     def display_name(self) -> str:

@@ -40,6 +40,8 @@ COMMAND_MODULES: dict[str, str] = {
     "shell": "actions",
     "outdated": "index",
     "audit": "index",
+    "export": "export",
+    "diff": "export",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
 # Read-only commands whose process may end without the interpreter's teardown.

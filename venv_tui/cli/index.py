@@ -13,7 +13,17 @@ import os
 import time
 from typing import TYPE_CHECKING, Any
 
-from venv_tui.cli.common import EXIT_CONFLICT, EXIT_OK, Command, add_json, add_roots, err, existing, out
+from venv_tui.cli.common import (
+    EXIT_CONFLICT,
+    EXIT_OK,
+    Command,
+    add_index,
+    add_json,
+    add_roots,
+    err,
+    existing,
+    out,
+)
 from venv_tui.errors import BadInput
 
 if TYPE_CHECKING:
@@ -102,20 +112,7 @@ def _single_floor_problem(args: argparse.Namespace, problem: str | None) -> None
 
 def _outdated_args(p: argparse.ArgumentParser) -> None:
     _floor_args(p)
-    p.add_argument(
-        "--index-url", metavar="URL", help="the package index (default: what the floor's pip uses)"
-    )
-    p.add_argument(
-        "--extra-index-url", action="append", default=[], metavar="URL", help="another index to ask as well"
-    )
-    p.add_argument(
-        "--find-links",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="a folder of wheels and sdists to count",
-    )
-    p.add_argument("--no-index", action="store_true", help="ask no index (only --find-links)")
+    add_index(p)
     p.add_argument("--pre", action="store_true", help="count pre-releases and development releases")
 
 

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
     from venv_tui.config import Config
     from venv_tui.services.actions.create import NewFloorResult
+    from venv_tui.services.actions.export import Export
+    from venv_tui.services.diff import FloorDiff
     from venv_tui.services.index.pipconf import IndexSettings
 
 LineCallback = Callable[[str], None]
@@ -170,7 +172,7 @@ class Services:
 
     def find_sources(self, folder: str) -> list[str]:
         """Requirement sources in a project folder: PEP 723 scripts, requirements*.txt,
-        pyproject.toml."""
+        pyproject.toml, pylock.toml and pylock.NAME.toml."""
         from venv_tui.services.sources import find_sources
 
         return find_sources(folder)
@@ -385,6 +387,61 @@ class Services:
             return python_command(path, environ=self.environ)
         return shell_command(path, shell=self.config.shell, environ=self.environ)
 
+    # -- export, lock and diff ---------------------------------------------------------------
+
+    def index_settings(
+        self,
+        path_or_site: str | Site,
+        *,
+        index_url: str | None = None,
+        extra_index_urls: Sequence[str] = (),
+        find_links: Sequence[str] = (),
+        no_index: bool = False,
+    ) -> IndexSettings:
+        """The indexes and find-links folders the floor's pip would use (pip's configuration
+        files and ``PIP_*`` variables, read without running pip), these options on top."""
+        from venv_tui.services.index.pipconf import floor_prefix, pip_settings, with_options
+
+        site = self.open_site(path_or_site) if isinstance(path_or_site, str) else path_or_site
+        configured = pip_settings(floor_prefix(site.python, site.path, site.is_venv), self.environ)
+        return with_options(
+            configured,
+            index_url=index_url,
+            extra_index_urls=extra_index_urls,
+            find_links=find_links,
+            no_index=no_index,
+        )
+
+    def export(
+        self,
+        packages: PackageSet,
+        *,
+        fmt: str = "requirements",
+        top_level: bool = False,
+        include_all: bool = False,
+        settings: IndexSettings | None = None,
+    ) -> Export:
+        """The floor as a requirements file or a validated ``pylock.toml`` (the text; nothing
+        is written). Raises ExportFailed naming each distribution whose file cannot be found."""
+        from venv_tui.services.actions.export import export
+
+        if fmt == "pylock" and settings is None:
+            settings = self.index_settings(packages.site)
+        return export(packages, fmt=fmt, top_level=top_level, include_all=include_all, settings=settings)
+
+    def write_export(self, path: str, text: str) -> None:
+        """An export written atomically: readers see the old file or the new one."""
+        from venv_tui.services.actions.export import write_atomic
+
+        write_atomic(path, text)
+
+    def diff(self, left: PackageSet, right: PackageSet) -> FloorDiff:
+        """Two floors compared, distribution by distribution."""
+        from venv_tui.services.diff import diff_packages
+
+        return diff_packages(left, right)
+
+
     # -- the index (the only network code; never on its own, always when asked) -----------
 
     def outdated(
@@ -409,12 +466,10 @@ class Services:
         from venv_tui.config import cache_dir
         from venv_tui.services.index.cache import AnswerCache, cache_hours
         from venv_tui.services.index.outdated import outdated
-        from venv_tui.services.index.pipconf import floor_prefix, pip_settings, with_options
 
         def settings_for(site: Site) -> IndexSettings:
-            prefix = floor_prefix(site.python, site.path, site.is_venv)
-            return with_options(
-                pip_settings(prefix, self.environ),
+            return self.index_settings(
+                site,
                 index_url=index_url,
                 extra_index_urls=extra_index_urls,
                 find_links=find_links,

@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 
 from venv_tui import files
 from venv_tui.errors import BadInput
-from venv_tui.services.index.simple import PYPI
 
+PYPI = "https://pypi.org/simple"  # pip's default index
 ETC_PIP_CONF = "/etc/pip.conf"  # read after the XDG folders' files (a module value so tests can move it)
 _TRUE = {"1", "true", "yes", "on", "y", "t"}
 _FALSE = {"0", "false", "no", "off", "n", "f", ""}
@@ -123,12 +123,13 @@ def with_options(
     no_index: bool = False,
 ) -> IndexSettings:
     """Command-line options on top of the configuration, as pip applies them: a given
-    ``--index-url`` replaces the configured one, given extras and find-links replace theirs."""
+    ``--index-url`` replaces the configured one; extra indexes and find-links given are added
+    to the configured ones (pip appends to a list option's configured value)."""
     return replace(
         settings,
         index_url=index_url or settings.index_url,
-        extra_index_urls=tuple(extra_index_urls) if extra_index_urls else settings.extra_index_urls,
-        find_links=tuple(find_links) if find_links else settings.find_links,
+        extra_index_urls=tuple(dict.fromkeys((*settings.extra_index_urls, *extra_index_urls))),
+        find_links=tuple(dict.fromkeys((*settings.find_links, *find_links))),
         no_index=no_index or settings.no_index,
     )
 

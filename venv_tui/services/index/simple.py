@@ -40,8 +40,10 @@ from venv_tui import files
 from venv_tui.errors import shorten
 from venv_tui.services.index import http
 from venv_tui.services.index.http import Unreachable
+from venv_tui.services.index.pipconf import PYPI
 
-PYPI = "https://pypi.org/simple"
+__all__ = ["PYPI", "BadAnswer", "IndexFile", "Parsed", "ProjectPage", "Unreachable"]
+
 ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 HTML_TYPES = ("text/html", "application/vnd.pypi.simple.v1+html")
