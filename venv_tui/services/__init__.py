@@ -48,31 +48,12 @@ class Services:
         *,
         environ: Mapping[str, str] | None = None,
         cwd: str | None = None,
-        read_config: bool = False,
     ) -> None:
-        # The config is read when first needed (``read_config``), else the defaults: a command
-        # that never looks at it (``packages ENV``) does not pay for reading and parsing it.
-        self._config = config
-        self._read_config = read_config
+        from venv_tui.config import Config
+
+        self.config = config if config is not None else Config()
         self.environ: Mapping[str, str] = environ if environ is not None else os.environ
         self.cwd = cwd or os.getcwd()
-
-    @property
-    def config(self) -> Config:
-        if self._config is None:
-            if self._read_config:
-                from venv_tui.config import load_config
-
-                self._config = load_config(environ=self.environ)
-            else:
-                from venv_tui.config import Config
-
-                self._config = Config()
-        return self._config
-
-    @config.setter
-    def config(self, value: Config) -> None:
-        self._config = value
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -189,26 +170,22 @@ class Services:
         """Every known environment ranked for ``source``, best first."""
         return self.fit_robot(source, (), environments)
 
-    # -- appended: one inspection per floor -------------------------------------------------
-
     def floors(
         self, roots: Sequence[str] = (), *, include_interpreters: bool = False
     ) -> list[Floor]:
         """Like :meth:`environments`, each with its site (read in the same inspection)."""
-        from venv_tui.services.discover.environments import find_floors, sort_environments
+        from venv_tui.services.discover.environments import find_floors, sort_key
 
-        here = os.path.abspath(self.cwd)
-        floors = find_floors(
+        found = find_floors(
             self.environ,
-            here,
+            os.path.abspath(self.cwd),
             self.config.scan_depth,
             roots,
             self.config.roots,
             self.environ.get("VIRTUAL_ENV") or None,
             include_interpreters=include_interpreters,
         )
-        order = {id(e): i for i, e in enumerate(sort_environments([f.environment for f in floors]))}
-        return sorted(floors, key=lambda f: order[id(f.environment)])
+        return sorted(found, key=lambda f: sort_key(f.environment))
 
     def fit_robot(
         self,
@@ -223,25 +200,16 @@ class Services:
         of something says which of them (and which installed packages) the change would break.
         """
         from venv_tui.services.conflicts import rank_fits
-        from venv_tui.services.packages import read_packages
+        from venv_tui.services.inspect import candidates_of
 
-        candidates: list[tuple[Environment, PackageSet | None, str | None]] = []
-        sites: list[tuple[Environment, Site]] = []
+        if floors is None and environments is None:
+            floors = self.floors()
         if floors is not None:
-            sites = [(f.environment, f.site) for f in floors]
-        elif environments is None:
-            sites = [(f.environment, f.site) for f in self.floors()]
+            candidates = candidates_of([(f.environment, f.site) for f in floors])
         else:
-            for env in environments:
-                try:
-                    sites.append((env, self.open_site(env.path)))
-                except Exception as err:  # one unreadable floor must not hide the others
-                    candidates.append((env, None, str(err)))
-        for env, site in sites:
-            try:
-                candidates.append((env, read_packages(site), None))
-            except Exception as err:
-                candidates.append((env, None, str(err)))
+            from functools import partial
+
+            candidates = candidates_of([(e, partial(self.open_site, e.path)) for e in environments or ()])
         return rank_fits(source, candidates, robots)
 
     def active_floor(self) -> Floor | None:
@@ -251,8 +219,7 @@ class Services:
         return active_floor(environ=self.environ, cwd=self.cwd)
 
     def python3(self) -> dict[str, str | None]:
-        """What ``python3`` on PATH runs: its path, the floor whose bin comes first on PATH (or
-        None), and the base interpreter it runs on."""
+        """What ``python3`` on PATH runs: its path, its floor (or None), its base interpreter."""
         from venv_tui.services.discover.environments import what_python3_runs
 
         return what_python3_runs(environ=self.environ, cwd=self.cwd)

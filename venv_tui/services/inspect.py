@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 from venv_tui.errors import BadInput
 from venv_tui.model import Environment as Environment
-from venv_tui.model import EnvironmentSource, Floor, Health, Interpreter, Site, replace
+from venv_tui.model import EnvironmentSource, Floor, Health, Interpreter, PackageSet, Site, replace
 from venv_tui.services import layout
 from venv_tui.services.pyvenv import PyvenvCfg, read_pyvenv_cfg
 
@@ -391,3 +391,19 @@ def _interpreter_path(exe: str, environ: Mapping[str, str], cwd: str | None, nam
     if found is None:
         raise BadInput("is a pyenv shim for a version that is not installed", path=named)
     return interpreter_floor(found)
+
+
+def candidates_of(
+    pairs: Sequence[tuple[Environment, Site | Callable[[], Site]]],
+) -> list[tuple[Environment, PackageSet | None, str | None]]:
+    """(floor, its packages, None) for each floor, or (floor, None, the reason) for one whose
+    site or packages cannot be read: one such floor never hides the others (for a fit)."""
+    from venv_tui.services.packages import read_packages
+
+    out: list[tuple[Environment, PackageSet | None, str | None]] = []
+    for env, site in pairs:
+        try:
+            out.append((env, read_packages(site if isinstance(site, Site) else site()), None))
+        except Exception as err:
+            out.append((env, None, str(err)))
+    return out

@@ -224,12 +224,14 @@ def _absolute(path: str, cwd: str) -> str:
     return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
 
 
+def sort_key(env: Environment) -> tuple[bool, int, str]:
+    """Active first, then by where they were found, then by path."""
+    return (not env.active, _SOURCE_ORDER.get(env.source, len(_SOURCE_ORDER)), env.path)
+
+
 def sort_environments(environments: Sequence[Environment]) -> list[Environment]:
     """Active first, then by where they were found, then by path."""
-    return sorted(
-        environments,
-        key=lambda e: (not e.active, _SOURCE_ORDER.get(e.source, len(_SOURCE_ORDER)), e.path),
-    )
+    return sorted(environments, key=sort_key)
 
 
 def find_environments(
