@@ -164,8 +164,9 @@ def run_app(args: argparse.Namespace) -> int:
         project, watch = prepare_demo(cache_dir())
         roots.append(project)
         services.cwd = project
-    elif args.path:
-        path = os.path.abspath(existing(args.path, "the path"))
+    else:
+        # No PATH: the current folder is the project, watched like any other.
+        path = os.path.abspath(existing(args.path or ".", "the path"))
         if os.path.isdir(path):
             project = path
             services.cwd = path
