@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import os
-from typing import TYPE_CHECKING, Any
 
 from venv_tui.cli.common import EXIT_OK, Command, add_json, add_roots, out
 from venv_tui.errors import BadInput
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
     from venv_tui.model import Environment
     from venv_tui.services import Services
 
@@ -22,11 +24,16 @@ def cmd_pythons(args: argparse.Namespace, services: Services) -> int:
     from venv_tui import report
 
     found = services.interpreters()
-    standing = services.environments_by_interpreter(found)  # the floors built on each
-    if args.json:
-        out(report.dumps(report.pythons_json(found, standing)))
-    else:
-        out(report.pythons_text(found, standing))
+    python3 = services.python3()
+    # The floors built on each interpreter, by its real path: JSON lists them, the text counts.
+    built: dict[str, list[str]] = {}
+    for env in services.environments():
+        if env.is_venv and env.base_interpreter:
+            built.setdefault(os.path.realpath(env.base_interpreter), []).append(env.path)
+    if not args.json:
+        out(report.pythons_text(found, python3, built))
+        return EXIT_OK
+    out(report.dumps(report.pythons_json(found, built, python3)))
     return EXIT_OK
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from venv_tui.model import (
     AuditReport,
     CheckResult,
     Environment,
     Fit,
+    Floor,
     Interpreter,
     OutdatedReport,
     PackageSet,
@@ -25,26 +25,22 @@ from venv_tui.model import (
     ShellCommand,
     Site,
 )
+from venv_tui.services.glance import Glance
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     import threading
 
     from venv_tui.config import Config
     from venv_tui.services.actions.create import NewFloorResult
     from venv_tui.services.actions.export import Export
-    from venv_tui.services.clean import Filters as CleanFilters
-    from venv_tui.services.clean import Match as CleanMatch
-    from venv_tui.services.clean import Outcome as CleanOutcome
     from venv_tui.services.diff import FloorDiff
     from venv_tui.services.index.pipconf import IndexSettings
-    from venv_tui.services.sizes import FloorSize
-    from venv_tui.services.state import Mark, State
-    from venv_tui.services.where import Found
 
 LineCallback = Callable[[str], None]
 
 
-class Services:
+class Services(Glance):
     """Everything venv-tui knows how to read and change, behind one object."""
 
     def __init__(
@@ -94,6 +90,13 @@ class Services:
     def resolve(self, path: str) -> str:
         """``path``, or for a pyenv shim (what ``which python3`` gives under pyenv) the
         interpreter it would run, read from pyenv's files without running it."""
+        shims = os.path.join(
+            self.environ.get("PYENV_ROOT")
+            or os.path.join(self.environ.get("HOME") or os.path.expanduser("~"), ".pyenv"),
+            "shims",
+        )
+        if os.path.dirname(os.path.abspath(path)) != os.path.abspath(shims):
+            return path  # the common case, told without importing interpreter discovery
         from venv_tui.services.discover.interpreters import is_pyenv_shim, resolve_pyenv_shim
 
         if not is_pyenv_shim(path, self.environ):
@@ -107,11 +110,16 @@ class Services:
             )
         return target
 
-    def environment(self, path: str) -> Environment:
-        """One environment folder or interpreter path, inspected. Raises BadInput."""
-        from venv_tui.services.discover.environments import inspect_path
+    def floor(self, path: str) -> Floor:
+        """One environment folder or interpreter path, read once: its Environment and its Site
+        with one health verdict. Raises BadInput."""
+        from venv_tui.services.inspect import inspect_path
 
         return inspect_path(self.resolve(path), environ=self.environ, cwd=self.cwd)
+
+    def environment(self, path: str) -> Environment:
+        """One environment folder or interpreter path, inspected. Raises BadInput."""
+        return self.floor(path).environment
 
     def active_environment(self) -> Environment | None:
         """``$VIRTUAL_ENV`` if set, else the default interpreter: where the lamp is on."""
@@ -121,9 +129,7 @@ class Services:
 
     def open_site(self, path: str) -> Site:
         """Where the packages of an environment folder or interpreter live. Raises BadInput."""
-        from venv_tui.services.site import open_site
-
-        return open_site(self.resolve(path))
+        return self.floor(path).site
 
     def packages(self, path_or_site: str | Site) -> PackageSet:
         """What ``pip list`` of that environment's interpreter shows, read from disk."""
@@ -163,16 +169,61 @@ class Services:
 
     def fit(self, source: RequirementSource, environments: Sequence[Environment] | None = None) -> list[Fit]:
         """Every known environment ranked for ``source``, best first."""
-        from venv_tui.services.conflicts import rank_fits
+        return self.fit_robot(source, (), environments)
 
-        envs = environments if environments is not None else self.environments()
-        candidates: list[tuple[Environment, PackageSet | None, str | None]] = []
-        for env in envs:
-            try:
-                candidates.append((env, self.packages(env.path), None))
-            except Exception as err:  # one unreadable environment must not hide the others
-                candidates.append((env, None, str(err)))
-        return rank_fits(source, candidates)
+    def floors(
+        self, roots: Sequence[str] = (), *, include_interpreters: bool = False
+    ) -> list[Floor]:
+        """Like :meth:`environments`, each with its site (read in the same inspection)."""
+        from venv_tui.services.discover.environments import find_floors, sort_key
+
+        found = find_floors(
+            self.environ,
+            os.path.abspath(self.cwd),
+            self.config.scan_depth,
+            roots,
+            self.config.roots,
+            self.environ.get("VIRTUAL_ENV") or None,
+            include_interpreters=include_interpreters,
+        )
+        return sorted(found, key=lambda f: sort_key(f.environment))
+
+    def fit_robot(
+        self,
+        source: RequirementSource,
+        robots: Sequence[RequirementSource] = (),
+        environments: Sequence[Environment] | None = None,
+        *,
+        floors: Sequence[Floor] | None = None,
+    ) -> list[Fit]:
+        """Every known floor (or ``environments``) ranked for ``source``, best first. ``robots``
+        are the other sources the user watches: a floor where ``source`` needs another version
+        of something says which of them (and which installed packages) the change would break.
+        """
+        from venv_tui.services.conflicts import rank_fits
+        from venv_tui.services.inspect import candidates_of
+
+        if floors is None and environments is None:
+            floors = self.floors()
+        if floors is not None:
+            candidates = candidates_of([(f.environment, f.site) for f in floors])
+        else:
+            from functools import partial
+
+            candidates = candidates_of([(e, partial(self.open_site, e.path)) for e in environments or ()])
+        return rank_fits(source, candidates, robots)
+
+    def active_floor(self) -> Floor | None:
+        """:meth:`active_environment` with its site, from the same inspection."""
+        from venv_tui.services.discover.environments import active_floor
+
+        return active_floor(environ=self.environ, cwd=self.cwd)
+
+    def python3(self) -> dict[str, str | None]:
+        """What ``python3`` on PATH runs: its path, its floor (or None), its base interpreter."""
+        from venv_tui.services.discover.environments import what_python3_runs
+
+        return what_python3_runs(environ=self.environ, cwd=self.cwd)
 
     # -- changing --------------------------------------------------------------------------
 
@@ -303,94 +354,6 @@ class Services:
         if repl:
             return python_command(path, environ=self.environ)
         return shell_command(path, shell=self.config.shell, environ=self.environ)
-
-    # -- the house at a glance: sizes, use, marks, where, clean-up ------------------------------
-
-    def floor_sizes(self, paths: Sequence[str], *, use_cache: bool = True) -> dict[str, FloorSize]:
-        """Each floor folder's size on disk as ``du`` counts it (keyed by the path as given),
-        cached in the cache folder until the floor's folder, bin or site folders change."""
-        from venv_tui.services.sizes import floor_sizes
-
-        return floor_sizes(paths, environ=self.environ, use_cache=use_cache)
-
-    def total_size(self, sizes: Sequence[FloorSize]) -> int:
-        """The bytes under all those floors together, a file hard-linked between them counted
-        once (remembered in the cache for this set of floors as they are now)."""
-        from venv_tui.services.sizes import cached_total
-
-        return cached_total(sizes, environ=self.environ)
-
-    def last_used(self, path: str) -> float | None:
-        """When the floor last ran (seconds since the epoch), from access times, by stat only."""
-        from venv_tui.services.usage import last_used
-
-        return last_used(path)
-
-    def state(self) -> State:
-        """Notes and keep marks (a broken state file: ``.warning`` and no marks)."""
-        from venv_tui.services.state import load_state
-
-        return load_state(environ=self.environ)
-
-    def set_note(self, path: str, note: str | None) -> tuple[Mark, str | None]:
-        """Set (or with None clear) a floor's one-line note; the new mark and a warning or None."""
-        from venv_tui.services.state import update_mark
-
-        return update_mark(path, note=note, environ=self.environ)
-
-    def set_keep(self, path: str, keep: bool) -> tuple[Mark, str | None]:
-        """Mark a floor to keep (never offered for clean-up), or take the mark off."""
-        from venv_tui.services.state import update_mark
-
-        return update_mark(path, keep=keep, environ=self.environ)
-
-    def where(self, spec: str, roots: Sequence[str] = ()) -> tuple[list[Found], list[str]]:
-        """Every floor and base interpreter where ``spec`` (``numpy<2``, ``requests[socks]``)
-        is satisfied, and a sentence for each floor that could not be read."""
-        from venv_tui.services.where import find, parse_spec
-
-        parse_spec(spec)  # bad input is said before anything is searched
-        floors = self.environments(roots, include_interpreters=True)
-        return find(spec, floors, self.packages)
-
-    def environments_by_interpreter(
-        self, interpreters: Sequence[Interpreter], environments: Sequence[Environment] | None = None
-    ) -> dict[str, list[str]]:
-        """For each interpreter path, the floors built on it."""
-        from venv_tui.services.inventory import floors_by_interpreter
-
-        floors = environments if environments is not None else self.environments()
-        return floors_by_interpreter(interpreters, floors)
-
-    def clean_matches(
-        self,
-        filters: CleanFilters,
-        roots: Sequence[str] = (),
-        *,
-        include_managed: bool = False,
-        now: float | None = None,
-    ) -> list[CleanMatch]:
-        """The floors that match ``filters`` (only under ``roots`` when given), each free to go
-        or with the reason it stays."""
-        from venv_tui.services.clean import gather
-
-        return gather(self, filters, roots, include_managed=include_managed, now=now)
-
-    def delete_floors(
-        self, matches: Sequence[CleanMatch], *, on_progress: LineCallback | None = None
-    ) -> CleanOutcome:
-        """Delete the matches that may go, one by one through the delete guard; a failure is
-        recorded and the rest go on."""
-        from venv_tui.services.clean import delete_floors
-
-        return delete_floors(matches, self.delete, on_progress=on_progress)
-
-    def clean_sizes(self, matches: Sequence[CleanMatch]) -> tuple[int, int]:
-        """(bytes under the matches that would go, shared files once; bytes deleting them would
-        free: only files whose every hard link lies inside them)."""
-        from venv_tui.services.clean import matched_sizes
-
-        return matched_sizes(self, matches)
 
     # -- export, lock and diff ---------------------------------------------------------------
 

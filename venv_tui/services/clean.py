@@ -17,7 +17,7 @@ from venv_tui.errors import BadInput
 from venv_tui.model import Environment
 
 if TYPE_CHECKING:
-    from venv_tui.services import Services
+    from venv_tui.services.glance import Glance as Services
 
 DAY = 86400.0
 _AGE = re.compile(r"^\s*(\d{1,6})\s*([dwmy])\s*$", re.IGNORECASE)
