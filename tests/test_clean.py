@@ -332,3 +332,16 @@ def test_clean_asks_once_on_a_terminal(yard: dict[str, str]) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("[y/N]") == 1
     assert not os.path.exists(yard["broken"]) and os.path.isdir(yard["healthy"])
+
+
+def test_a_moved_floor_is_stale_and_only_it_matches_stale(capsys, yard: dict[str, str]) -> None:
+    moved = os.path.join(yard["root"], "moved")
+    made = story.make_venv(os.path.join(os.path.dirname(yard["root"]), "made-here"))
+    os.rename(made, moved)
+    code, data, _ = clean_json(capsys, "--stale", "--root", yard["root"], "--dry-run")
+    assert code == 1
+    (entry,) = data["environments"]
+    assert entry["path"] == moved
+    assert entry["reasons"][0].startswith("stale")
+    code, data, _ = clean_json(capsys, "--stale", "--broken", "--root", yard["root"], "--dry-run")
+    assert code == 0 and data["environments"] == []  # every filter must hold
