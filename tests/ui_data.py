@@ -265,6 +265,7 @@ class FakeServices(Services):
         self.index_down = False  # the index answers "connection refused"; cached answers used
         self.hold_index: threading.Event | None = None  # set: the index waits until cancelled
         self.export_problem: str | None = None  # the export names a distribution not found
+        self.marks: dict[str, object] = {}  # notes and keep marks, by path (the state file's)
 
     def interpreters(self) -> list[Interpreter]:
         return list(INTERPRETERS)
@@ -436,6 +437,55 @@ class FakeServices(Services):
             )
             floors.append(FloorAudit(path, found))
         return AuditReport("osv", "https://api.osv.dev", tuple(floors))
+
+
+    # -- the inventory: fixed sizes and uses, marks in memory -------------------------------
+
+    def floor_sizes(self, paths, *, use_cache=True):  # type: ignore[no-untyped-def]
+        from venv_tui.services.sizes import FloorSize
+
+        return {p: FloorSize(p, SIZES[p]) for p in paths if p in SIZES}
+
+    def last_used(self, path: str) -> float | None:
+        return LAST_USED.get(path)
+
+    def state(self):  # type: ignore[no-untyped-def]
+        from venv_tui.services.state import State
+
+        return State(dict(self.marks))
+
+    def _mark(self, path: str, **change: object):  # type: ignore[no-untyped-def]
+        from venv_tui.services.state import Mark
+
+        old = self.marks.get(path, Mark())
+        new = Mark(change.get("note", old.note), bool(change.get("keep", old.keep)))  # type: ignore[arg-type]
+        self.marks[path] = new
+        self.calls.append(("mark", path, new.note, new.keep))
+        return new, None
+
+    def set_note(self, path: str, note: str | None):  # type: ignore[no-untyped-def]
+        return self._mark(path, note=note)
+
+    def set_keep(self, path: str, keep: bool):  # type: ignore[no-untyped-def]
+        return self._mark(path, keep=keep)
+
+    def where(self, spec: str, roots: Sequence[str] = ()):  # type: ignore[no-untyped-def]
+        from venv_tui.services.where import find, parse_spec
+
+        parse_spec(spec)
+        return find(spec, [BASE_ENV, *self.environment_list], self.packages)
+
+
+# Sizes on disk and last uses of the floors (fixed).
+SIZES = {
+    FLOOR[1]: 21_500_000,
+    FLOOR[2]: 18_200_000,
+    FLOOR[3]: 25_100_000,
+    BASEMENT: 1_300_000,
+    ATTIC: 9_800_000,
+}
+# Noon UTC: the same day in the pictures whatever the drawing machine's time zone.
+LAST_USED = {FLOOR[1]: 1_763_035_200.0, BASEMENT: 1_700_049_600.0}
 
 
 def demo_app(**kw: object):

@@ -178,3 +178,44 @@ class Planner(Protocol):
     """Services that can say what a delete would do (raising Refused when it would not)."""
 
     def plan_delete(self, path: str) -> DeletePlan: ...
+
+
+class FloorSizeLike(Protocol):
+    path: str
+    size: int
+
+
+class MarkLike(Protocol):
+    note: str | None
+    keep: bool
+
+
+class StateLike(Protocol):
+    warning: str | None
+
+    def mark(self, path: str) -> MarkLike: ...
+
+
+class FoundLike(Protocol):
+    path: str
+    name: str
+    version: str
+    distribution: str
+
+
+@runtime_checkable
+class Inventory(Protocol):
+    """Services that know the house's inventory: sizes, last use, notes and keep marks, where a
+    package is, the floors built on each interpreter."""
+
+    def floor_sizes(self, paths: Sequence[str], *, use_cache: bool = True) -> Mapping[str, FloorSizeLike]: ...
+
+    def last_used(self, path: str) -> float | None: ...
+
+    def state(self) -> StateLike: ...
+
+    def set_note(self, path: str, note: str | None) -> tuple[MarkLike, str | None]: ...
+
+    def set_keep(self, path: str, keep: bool) -> tuple[MarkLike, str | None]: ...
+
+    def where(self, spec: str, roots: Sequence[str] = ()) -> tuple[Sequence[FoundLike], Sequence[str]]: ...

@@ -95,6 +95,11 @@ class House:
     index: Mapping[str, FloorIndex] = field(default_factory=dict)  # asked for by the user only
     index_progress: str | None = None  # the running index check's progress; None: none runs
     compare_from: str | None = None  # the floor marked to be compared with another
+    sizes: Mapping[str, int] = field(default_factory=dict)  # bytes per floor, filled after paint
+    used: Mapping[str, float] = field(default_factory=dict)  # last use per floor (epoch seconds)
+    notes: Mapping[str, str] = field(default_factory=dict)  # the user's one-line note per floor
+    kept: frozenset[str] = frozenset()  # floors marked to keep (never offered for clean-up)
+    found: tuple[str, frozenset[str]] | None = None  # "where is X": the spec, the floors holding it
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -412,3 +417,36 @@ def fixed(house: House, path: str, name: str) -> House:
         vulnerable={k: v for k, v in floor.vulnerable.items() if k != key},
     )
     return replace(house, index={**house.index, path: new})
+
+
+# -- the inventory: sizes, last use, notes and keep marks, where a package is ---------------
+
+
+def sized(house: House, sizes: Mapping[str, int], used: Mapping[str, float | None]) -> House:
+    """Sizes and last uses measured by a worker after the first paint (added to what is known)."""
+    return replace(
+        house,
+        sizes={**house.sizes, **sizes},
+        used={**house.used, **{p: t for p, t in used.items() if t is not None}},
+    )
+
+
+def marks_loaded(house: House, notes: Mapping[str, str], kept: Sequence[str]) -> House:
+    """The app's state file was read: every floor's note and keep mark."""
+    return replace(house, notes=dict(notes), kept=frozenset(kept))
+
+
+def noted(house: House, path: str, note: str | None) -> House:
+    notes = {p: n for p, n in house.notes.items() if p != path}
+    if note:
+        notes[path] = note
+    return replace(house, notes=notes)
+
+
+def kept_marked(house: House, path: str, keep: bool) -> House:
+    return replace(house, kept=house.kept | {path} if keep else house.kept - {path})
+
+
+def where_found(house: House, spec: str | None, paths: Sequence[str] = ()) -> House:
+    """The floors holding what ``spec`` asks for are marked (None: the marks go)."""
+    return replace(house, found=None if spec is None else (spec, frozenset(paths)))
