@@ -19,14 +19,6 @@ from venv_tui.services.actions.rebuild import rebuild_environment
 from venv_tui.services.pyvenv import read_pyvenv_cfg
 
 
-@pytest.fixture(autouse=True)
-def _offline_pip(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("PIP_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
-
-
 def version_of(python: str) -> str:
     code = "import platform; print(platform.python_version())"
     return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
