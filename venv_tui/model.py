@@ -251,3 +251,21 @@ class ShellCommand:
     argv: tuple[str, ...]
     env: dict[str, str] = field(hash=False, compare=False, default_factory=dict)
     cleanup: tuple[str, ...] = ()  # temporary files (an rcfile) to remove afterwards
+
+
+@dataclass(frozen=True)
+class DeletePlan:
+    """Exactly what deleting a floor removes, shown before it is confirmed."""
+
+    folder: str  # the floor's real folder
+    entries_to_remove: tuple[str, ...]  # names at the folder's top that are the venv's own
+    entries_that_stay: tuple[str, ...]  # everything else there (sources, .git): never removed
+    links: tuple[str, ...] = ()  # links known to point to the folder (pyenv-virtualenv, WORKON_HOME)
+    managed_by: str | None = None  # "pipx", "uv tool", "poetry", "hatch"
+    command: str | None = None  # that tool's own command, e.g. "pipx uninstall black"
+    device: int = 0  # st_dev of the folder: removing never leaves this file system
+
+    @property
+    def whole(self) -> bool:
+        """The folder itself goes too (it holds nothing but the venv)."""
+        return not self.entries_that_stay

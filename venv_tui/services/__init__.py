@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from venv_tui.model import (
     CheckResult,
+    DeletePlan,
     Environment,
     Fit,
     Interpreter,
@@ -46,7 +47,7 @@ class Services:
 
         self.config = config if config is not None else Config()
         self.environ: Mapping[str, str] = environ if environ is not None else os.environ
-        self.cwd = cwd or os.getcwd()
+        self.cwd = cwd or current_folder()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -190,15 +191,16 @@ class Services:
         )
 
     def check_deletable(self, path: str) -> str:
-        """The path that delete would remove, or Refused with the reason."""
-        from venv_tui.services.actions.delete import check_deletable
+        """The folder that delete would concern, or Refused with the reason."""
+        return self.plan_delete(path).folder
 
-        return check_deletable(path)
+    def delete(self, path_or_plan: str | DeletePlan) -> None:
+        """Carry out a plan from :meth:`plan_delete` (a path is planned first). The folder is
+        checked again before anything goes. Raises Refused or ToolFailed."""
+        from venv_tui.services.actions.delete import delete
 
-    def delete(self, path: str) -> None:
-        from venv_tui.services.actions.delete import delete_environment
-
-        delete_environment(path)
+        plan = self.plan_delete(path_or_plan) if isinstance(path_or_plan, str) else path_or_plan
+        delete(plan, environ=self.environ)
 
     def rebuild(
         self,
@@ -234,6 +236,23 @@ class Services:
         if repl:
             return python_command(env_path, environ=self.environ)
         return shell_command(env_path, shell=self.config.shell, environ=self.environ)
+
+    def plan_delete(self, path: str) -> DeletePlan:
+        """What deleting ``path`` would remove (the venv's own entries, what stays, the links
+        that go with it, the tool that owns it), or Refused with the reason."""
+        from venv_tui.services.actions.delete import plan_delete
+
+        return plan_delete(path, environ=self.environ)
+
+
+def current_folder() -> str:
+    """The working folder; when it was deleted under us (``os.getcwd()`` fails), the path the
+    shell still knows it by, else ``/``: nothing is found there, and absolute paths still work."""
+    try:
+        return os.getcwd()
+    except OSError:
+        pwd = os.environ.get("PWD", "")
+        return pwd if os.path.isabs(pwd) else os.sep
 
 
 def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:
