@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from venv_tui.errors import BadInput
 from venv_tui.services.sources.imports import parse_imports
-from venv_tui.services.sources.pep723 import parse_script
+from venv_tui.services.sources.pep723 import find_blocks, parse_script
 from venv_tui.services.sources.pyproject import parse_pyproject
 from venv_tui.services.sources.requirements import parse_requirements_file
 
@@ -226,3 +227,55 @@ def test_metadata_header_reader(data: bytes) -> None:
         metadata.parse_metadata(data)
     except BadInput:
         pass
+
+
+# The specification's own expression: the one-pass scanner must find exactly what it finds.
+SPEC_BLOCK = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
+
+
+@FUZZ
+@given(text=lines_of([*SCRIPT_PIECES, "# /// x", "# /// script", "# ///", "#x"]))
+def test_blocks_are_found_as_the_specification_finds_them(text: str) -> None:
+    try:
+        found = find_blocks(text, "robot.py")
+    except BadInput:
+        return  # an unclosed script block: the expression simply finds nothing there
+    expected = [
+        (m.group("type"), text.count("\n", 0, m.start()), text.count("\n", 0, m.end()))
+        for m in SPEC_BLOCK.finditer(text)
+    ]
+    # An empty block (opening then closing) is read as declaring nothing; the expression
+    # needs one line between them. Everything else is the same.
+    assert [b for b in found if b[2] > b[1] + 1] == expected
+
+
+@FUZZ
+@given(
+    values=st.lists(
+        st.one_of(st.text(max_size=8), st.sampled_from(['a"b', "a'b", "x\\y", "\n", "#", "[", "]"])),
+        max_size=6,
+    ),
+    style=st.sampled_from(["basic", "literal", "multi"]),
+)
+def test_string_lines_follow_how_toml_writes_strings(values: list[str], style: str) -> None:
+    """Every string of an array, however it is quoted or escaped, gets the line it starts on."""
+    import json
+
+    from venv_tui.tomlread import Positions, loads
+
+    written = []
+    for value in values:
+        if style == "literal" and "'" not in value and "\n" not in value and value.isprintable():
+            written.append(f"'{value}'")
+        elif style == "multi":
+            written.append('"""' + json.dumps(value)[1:-1] + '"""')
+        else:
+            written.append(json.dumps(value))
+    text = "[project]\n# [not, an, array]\ndeps = [\n" + "".join(f"  {w},  # ]\n" for w in written) + "]\n"
+    try:
+        data = loads(text)
+    except BadInput:
+        return  # a control character TOML refuses
+    assert data["project"]["deps"] == values
+    positions = Positions(text)
+    assert positions.array_string_lines(positions.key("deps")) == [4 + i for i in range(len(values))]

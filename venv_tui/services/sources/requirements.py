@@ -7,6 +7,10 @@ disk, as pip allows, including a parent folder; everything under a ``-c`` is a c
 option lines (``--index-url`` ...) are kept aside and never acted on; ``--hash`` belongs to a
 requirement line but not to its text. What pip would fetch over the network (a ``-r`` URL) is
 not read: a warning says so.
+
+Every step is linear in the line's length (no expression that backtracks: a line of 80,000
+spaces costs what its length costs), and includes are bounded: :data:`MAX_INCLUDE_DEPTH` files
+inside each other, :data:`MAX_INCLUDED_FILES` files read in all.
 """
 
 from __future__ import annotations
@@ -15,14 +19,14 @@ import os
 import re
 import shlex
 
-from venv_tui.errors import BadInput
+from venv_tui.errors import BadInput, shorten
+from venv_tui.files import shown
 from venv_tui.model import RequirementSource, SourceRequirement
-from venv_tui.services.sources import invalid, read_text, requirement
+from venv_tui.services.sources import decode, invalid, read_text, requirement, unreadable_sentence
 
-_COMMENT = re.compile(r"(^|\s+)#.*$")
 _ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^file:")
-_NAMED_URL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@")
+_NAME_START = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _EGG = re.compile(r"[#&]egg=([^&#\s]+)")
 
 # Options that take a value, by every spelling pip accepts, mapped to their long name.
@@ -46,6 +50,8 @@ _WITH_VALUE = {
 _FLAGS = frozenset({"--pre", "--prefer-binary", "--no-index", "--require-hashes"})
 # Options pip accepts after a requirement on the same line.
 _PER_REQUIREMENT = frozenset({"--hash", "--config-settings", "--global-option"})
+MAX_INCLUDE_DEPTH = 100  # files included inside each other (-r a -> -r b -> ...)
+MAX_INCLUDED_FILES = 1000  # files read in all for one source
 _ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")
 
 
@@ -67,35 +73,49 @@ class _State:
         self.requirements: list[SourceRequirement] = []
         self.options: list[str] = []
         self.warnings: list[str] = []
+        self.files_read = 1
+
+
+def strip_comment(line: str) -> str:
+    """``line`` without its comment: pip's ``(^|\\s+)#.*$``, found without backtracking."""
+    start = 0
+    while True:
+        at = line.find("#", start)
+        if at < 0:
+            return line
+        if at == 0 or line[at - 1].isspace():
+            return line[:at]
+        start = at + 1
 
 
 def logical_lines(text: str) -> list[tuple[int, str]]:
     """(first line number, line) after joining continuations and dropping comments, as pip."""
-    joined: list[tuple[int, str]] = []
+    result: list[tuple[int, str]] = []
     pending: list[str] = []
     first = 0
+
+    def add(number: int, line: str) -> None:
+        line = strip_comment(line).strip()
+        if line:
+            result.append((number, _expand(line) if "${" in line else line))
+
     for number, line in enumerate(text.split("\n"), 1):
-        is_comment = _COMMENT.match(line) is not None
+        is_comment = line.lstrip().startswith("#")
         if not line.endswith("\\") or is_comment:
             if is_comment:
                 line = " " + line  # so the comment is still stripped once joined
             if pending:
                 pending.append(line)
-                joined.append((first, "".join(pending)))
+                add(first, "".join(pending))
                 pending = []
             else:
-                joined.append((number, line))
+                add(number, line)
         else:
             if not pending:
                 first = number
             pending.append(line.strip("\\"))
     if pending:
-        joined.append((first, "".join(pending)))
-    result = []
-    for number, line in joined:
-        line = _COMMENT.sub("", line).strip()
-        if line:
-            result.append((number, _expand(line)))
+        add(first, "".join(pending))
     return result
 
 
@@ -111,7 +131,7 @@ def _parse(path: str, text: str, constraint: bool, stack: tuple[str, ...], state
     here = os.path.realpath(path)
     stack = (*stack, here)
     for number, line in logical_lines(text):
-        if line.startswith("-"):
+        if line[0] == "-":
             _option_line(path, number, line, constraint, stack, state)
         else:
             state.requirements.append(_requirement_line(path, number, line, constraint))
@@ -172,23 +192,44 @@ def _include(
     state: _State,
 ) -> None:
     value = value or ""
+    if "\0" in value:
+        raise BadInput("the included file's path contains a NUL byte", path=path, line=number)
     if _SCHEME.match(value) and not value.startswith("file:"):
-        state.warnings.append(f"{path}, line {number}: {value} is on the network and was not read")
+        state.warnings.append(f"{path}, line {number}: {shown(value)} is on the network and was not read")
         return
     if value.startswith("file:"):
         value = re.sub(r"^file:(//)?", "", value)
+    if len(stack) >= MAX_INCLUDE_DEPTH:
+        raise BadInput(
+            f"including {shown(value)} would nest files more than {MAX_INCLUDE_DEPTH} deep",
+            path=path,
+            line=number,
+        )
+    if state.files_read >= MAX_INCLUDED_FILES:
+        raise BadInput(
+            f"including {shown(value)} would read more than {MAX_INCLUDED_FILES} files",
+            path=path,
+            line=number,
+        )
     target = os.path.join(os.path.dirname(path), os.path.expanduser(value))
     target = os.path.normpath(target)
     real = os.path.realpath(target)
     if real in stack:
         chain = " -> ".join(os.path.basename(p) for p in (*stack, real))
-        raise BadInput(f"including {value} makes a cycle ({chain})", path=path, line=number)
-    if not os.path.exists(target):
-        raise BadInput(f"the included file {value} does not exist", path=path, line=number)
+        message = f"including {shown(value)} makes a cycle ({shorten(chain, 200)})"
+        raise BadInput(message, path=path, line=number)
+    from venv_tui import files
+
     try:
-        text = read_text(target)
+        data = files.read_bytes(target, files.LIMIT_SOURCE)
+    except files.Unreadable as err:
+        reason = unreadable_sentence(err.reason)
+        raise BadInput(f"the included file {shown(value)} {reason}", path=path, line=number) from None
+    try:
+        text = decode(data, target)
     except BadInput as err:
-        raise BadInput(f"the included file {value}: {err}", path=path, line=number) from None
+        raise BadInput(f"the included file {shown(value)}: {err}", path=path, line=number) from None
+    state.files_read += 1
     _parse(target, text, constraint, stack, state)
 
 
@@ -245,7 +286,7 @@ def _per_requirement_options(path: str, number: int, options: str) -> None:
 
 def _looks_like_path(text: str) -> bool:
     head = text.split(";", 1)[0].strip()
-    if _NAMED_URL.match(head):
+    if _is_named_url(head):
         return False
     return (
         head.startswith((".", "/", "~"))
@@ -253,6 +294,21 @@ def _looks_like_path(text: str) -> bool:
         or (("/" in head or os.sep in head) and "@" not in head)
         or head.lower().endswith(_ARCHIVES)
     )
+
+
+def _is_named_url(head: str) -> bool:
+    """``name [extras] @ ...``: read left to right, once (an expression with two optional
+    runs of spaces around the extras backtracks quadratically on a long line of spaces)."""
+    match = _NAME_START.match(head)
+    if match is None:
+        return False
+    rest = head[match.end() :].lstrip()
+    if rest.startswith("["):
+        close = rest.find("]")
+        if close < 0:
+            return False
+        rest = rest[close + 1 :].lstrip()
+    return rest.startswith("@")
 
 
 def _url_line(path: str, number: int, text: str, constraint: bool) -> SourceRequirement:
