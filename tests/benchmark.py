@@ -179,6 +179,57 @@ def row(what: str, ours: float | None, peers: list[tuple[str, float | None]], ta
     return f"{what:<44} {ours_s}   target {target:<10} " + "; ".join(parts)
 
 
+# -- a requirements file of 100 MB against pip's own parser ----------------------------------------
+
+
+def requirements_file_vs_pip(root: str, megabytes: int) -> list[str]:
+    """Parse a requirements file of ordinary lines (pins, ranges, extras, markers, comments)
+    with venv-tui and with pip's own parser (``pip._internal.req.req_file``), in this process,
+    once each: venv-tui must take no longer than pip."""
+    path = os.path.join(root, f"requirements-{megabytes}mb.txt")
+    kinds = (
+        "{n}=={a}.{b}.{c}",
+        "{n}>={a}.{b},<{a1}",
+        "{n}[extra]~={a}.{b}",
+        "{n}  # pinned by hand",
+        '{n}=={a}.{b}.{c} ; python_version >= "3.8"',
+        "# section {a}",
+        "",
+    )
+    size = count = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while size < megabytes * 1024 * 1024:
+            i = count
+            line = kinds[i % len(kinds)].format(
+                n=f"project-{i % 9973}", a=i % 30, b=i % 17, c=i % 11, a1=i % 30 + 1
+            )
+            fh.write(line + "\n")
+            size += len(line) + 1
+            count += 1
+    from venv_tui.services.sources.requirements import parse_requirements_file
+
+    start = time.perf_counter()
+    ours = len(parse_requirements_file(path).requirements)
+    ours_s = time.perf_counter() - start
+    try:
+        from pip._internal.network.session import PipSession
+        from pip._internal.req.req_file import parse_requirements
+    except ImportError:
+        return [row(f"parse a {megabytes} MB requirements file", ours_s * 1000, [], "<= pip")]
+    start = time.perf_counter()
+    theirs = sum(1 for _ in parse_requirements(path, session=PipSession()))
+    pip_s = time.perf_counter() - start
+    assert ours == theirs, (ours, theirs)
+    return [
+        row(
+            f"parse a {megabytes} MB requirements file ({ours} lines)",
+            ours_s * 1000,
+            [("pip's parser", pip_s * 1000)],
+            "<= pip",
+        )
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -284,6 +335,7 @@ def main() -> int:
             os.makedirs(project)
             paint = first_paint_ms([exe, project], b"Interpreters", 3 if args.quick else 7, project)
         lines.append(row("app first paint in a pseudo-terminal", paint, [], "<= 350 ms"))
+        lines += requirements_file_vs_pip(root, 10 if args.quick else 100)
         fill, move = big_table_ms()
         lines.append(row("packages panel, 5000 rows: refill", fill, [], "smooth"))
         lines.append(row("packages panel, 5000 rows: one cursor move", move, [], "smooth"))
