@@ -404,3 +404,22 @@ def test_the_facade_plans_and_deletes(make_venv, tmp_path) -> None:
     env = make_venv("by-path")
     services.delete(env)
     assert not os.path.lexists(env)
+
+
+def test_a_shared_folder_is_never_confirmed_as_a_whole(tmp_path) -> None:
+    """Clients that ask "delete this folder and everything in it" get a refusal for a floor that
+    shares its folder; rebuild, which moves the whole folder, is refused the same way."""
+    from venv_tui.services.actions.rebuild import rebuild_environment
+
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    (project / "src" / "app.py").write_text("print('mine')\n")
+    story.make_venv(str(project))
+    with pytest.raises(Refused, match=r"also holds what is not the environment's \(src\)"):
+        check_deletable(str(project))
+    with pytest.raises(Refused, match="never removed whole"):
+        Services(environ=environ_for(tmp_path), cwd=str(tmp_path)).check_deletable(str(project))
+    with pytest.raises(Refused, match="never removed whole"):
+        rebuild_environment(str(project), python=sys.executable)
+    assert (project / "src" / "app.py").read_text() == "print('mine')\n"
+    assert (project / "pyvenv.cfg").is_file()

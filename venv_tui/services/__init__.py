@@ -191,8 +191,11 @@ class Services:
         )
 
     def check_deletable(self, path: str) -> str:
-        """The folder that delete would concern, or Refused with the reason."""
-        return self.plan_delete(path).folder
+        """The folder that delete would remove whole, or Refused with the reason (a floor that
+        shares its folder with other things too: :meth:`plan_delete` handles that one)."""
+        from venv_tui.services.actions.delete import check_deletable
+
+        return check_deletable(path, environ=self.environ)
 
     def delete(self, path_or_plan: str | DeletePlan) -> None:
         """Carry out a plan from :meth:`plan_delete` (a path is planned first). The folder is

@@ -103,10 +103,30 @@ def plan_delete(
 
 
 def check_deletable(
-    path: str, *, running_prefix: str | None = None, home: str | None = None
+    path: str,
+    *,
+    running_prefix: str | None = None,
+    home: str | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> str:
-    """The folder that deleting ``path`` concerns, or Refused with the reason."""
-    return plan_delete(path, running_prefix=running_prefix, home=home).folder
+    """The folder that deleting ``path`` removes whole, or Refused with the reason.
+
+    For clients that confirm "this folder and everything in it": a floor that shares its folder
+    with other things is refused here (it is never removed whole); :func:`plan_delete` is what
+    lets a client remove just the venv's entries after showing what stays."""
+    plan = plan_delete(path, running_prefix=running_prefix, home=home, environ=environ)
+    if not plan.whole:
+        raise Refused(
+            f"also holds what is not the environment's ({_some(plan.entries_that_stay)}), "
+            "so it is never removed whole",
+            path=plan.folder,
+        )
+    return plan.folder
+
+
+def _some(names: tuple[str, ...], shown_at_most: int = 4) -> str:
+    more = len(names) - shown_at_most
+    return ", ".join(names[:shown_at_most]) + (f" and {more} more" if more > 0 else "")
 
 
 def delete_environment(
