@@ -279,3 +279,30 @@ def test_string_lines_follow_how_toml_writes_strings(values: list[str], style: s
     assert data["project"]["deps"] == values
     positions = Positions(text)
     assert positions.array_string_lines(positions.key("deps")) == [4 + i for i in range(len(values))]
+
+
+@FUZZ
+@given(text=st.text())
+def test_printable_text_holds_no_control_character(text: str) -> None:
+    from venv_tui.text import printable
+
+    shown = printable(text)
+    shown.encode("utf-8")  # no lone surrogate left to leave as a raw byte
+    assert not any(ch != "\t" and (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F) for ch in shown)
+    assert not set(shown) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
+    if text.isprintable():
+        assert shown == text, "ordinary text is left as it is"
+
+
+@FUZZ
+@given(text=st.one_of(st.text(max_size=30), st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}[A-Za-z0-9]", fullmatch=True)))
+def test_a_project_name_is_nothing_but_a_name_for_pip(text: str) -> None:
+    from packaging.requirements import Requirement
+
+    from venv_tui.text import is_project_name
+
+    if is_project_name(text):
+        req = Requirement(text)
+        assert (req.name, req.url, str(req.specifier), req.marker, req.extras) == (text, None, "", None, set())
+    assert not is_project_name(text + " @ file:///x")
+    assert not is_project_name(text + "==1.0")
