@@ -86,9 +86,17 @@ class Positions:
         match = re.compile(pattern, re.M).search(self.text, start)
         return match.start() if match else None
 
-    def key(self, key: str, start: int = 0) -> int | None:
-        """Offset of the line that assigns ``key`` (bare or quoted) at or after ``start``."""
-        return self.find(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", start)
+    def key(self, key: str, start: int = 0, *, in_table: bool = False) -> int | None:
+        """Offset of the line that assigns ``key`` (bare or quoted) at or after ``start``; with
+        ``in_table``, only before the next ``[table]`` header (the key of another table is not
+        this one's)."""
+        found = self.find(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", start)
+        if found is not None and in_table:
+            newline = self.text.find("\n", start)
+            header = self.find(r"^[ \t]*\[", newline + 1) if newline >= 0 else None
+            if header is not None and header < found:
+                return None
+        return found
 
     def key_line(self, key: str, start: int = 0) -> int | None:
         found = self.key(key, start)

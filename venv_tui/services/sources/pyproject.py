@@ -61,8 +61,9 @@ def parse_pyproject(
     if "dependencies" in dynamic:
         warnings.append("dependencies are dynamic: only the build backend knows them")
     deps = project.get("dependencies", [])
-    section = lines.find(r"^[ \t]*\[project\]") or 0
-    requirements += _strings(deps, "dependencies", path, lines, lines.key("dependencies", section))
+    section = lines.find(r"^[ \t]*\[project\]")
+    at = lines.key("dependencies", section, in_table=True) if section is not None else None
+    requirements += _strings(deps, "dependencies", path, lines, at)
     if extras:
         requirements += _extras(project, extras, dynamic, path, lines, warnings)
     if groups:
@@ -97,15 +98,14 @@ def _extras(
         warnings.append("optional dependencies are dynamic: only the build backend knows them")
         return []
     by_name = {_normal(name): name for name in table}
-    section = lines.find(r"^[ \t]*\[project\.optional-dependencies\]") or 0
+    section = lines.find(r"^[ \t]*\[project\.optional-dependencies\]")
     result: list[SourceRequirement] = []
     for extra in chosen:
         name = by_name.get(_normal(extra))
         if name is None:
             raise BadInput(f"there is no extra '{extra}' ({_existing('extras', table)})", path=path)
-        result += _strings(
-            table[name], f"optional-dependencies.{name}", path, lines, lines.key(name, section)
-        )
+        at = lines.key(name, section, in_table=True) if section is not None else None
+        result += _strings(table[name], f"optional-dependencies.{name}", path, lines, at)
     return result
 
 
@@ -129,7 +129,7 @@ def _groups(
                 path=path,
             )
         by_name[_normal(name)] = name
-    section = lines.find(r"^[ \t]*\[dependency-groups\]") or 0
+    section = lines.find(r"^[ \t]*\[dependency-groups\]")
     # Every group reachable from the chosen ones: its entries checked, its strings validated
     # with their lines (packaging would say "invalid" without saying where).
     written: dict[str, list[SourceRequirement]] = {}
@@ -167,7 +167,7 @@ def _walk(
     by_name: dict[str, str],
     path: str,
     lines: Positions,
-    section: int,
+    section: int | None,
     written: dict[str, list[SourceRequirement]],
 ) -> None:
     """Check ``start`` and every group it includes, with an explicit stack: unknown includes,
@@ -182,7 +182,7 @@ def _walk(
                 f"dependency group '{trail[0]}' includes groups more than {MAX_INCLUDE_DEPTH} deep "
                 f"({' -> '.join(trail[:3])} -> …)",
                 path=path,
-                line=lines.key_line(trail[-1], section),
+                line=_key_line(lines, trail[-1], section),
             )
         trail.append(name)
         on_trail.add(name)
@@ -200,7 +200,7 @@ def _walk(
             raise BadInput(
                 f"there is no dependency group '{include}' ({_existing('groups', table)})",
                 path=path,
-                line=lines.key_line(trail[-1], section),
+                line=_key_line(lines, trail[-1], section),
             )
         if name in on_trail:
             chain = " -> ".join((*trail[trail.index(name) :], name))
@@ -215,13 +215,13 @@ def _own_entries(
     by_name: dict[str, str],
     path: str,
     lines: Positions,
-    section: int,
+    section: int | None,
     written: dict[str, list[SourceRequirement]],
 ) -> list[str]:
     """Validate group ``name``'s own entries (recording its requirements in ``written``) and
     return the names it includes, in order."""
     entries = table[name]
-    where = lines.key(name, section)
+    where = lines.key(name, section, in_table=True) if section is not None else None
     line = None if where is None else lines.line(where)
     if not isinstance(entries, list):
         raise BadInput(f"dependency group '{name}' must be a list", path=path, line=line)
@@ -241,6 +241,11 @@ def _own_entries(
             strings.append(entry)
     written[name] = _strings(strings, name, path, lines, where)
     return includes
+
+
+def _key_line(lines: Positions, key: str, section: int | None) -> int | None:
+    found = lines.key(key, section, in_table=True) if section is not None else None
+    return None if found is None else lines.line(found)
 
 
 def _existing(what: str, table: dict[str, Any]) -> str:
