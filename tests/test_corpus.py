@@ -475,7 +475,7 @@ CONFIG_CASES = [
     ("config-scan-depth-wrong", b"# mine\nscan_depth = -3\n", "config.toml, line 2:", "'scan_depth' must be"),
     ("config-shell-not-a-string", b"shell = 3\n", "config.toml, line 1:", "'shell' must be a string"),
     ("config-not-utf8", b"shell = '\xff'\n", "config.toml", "UTF-8"),
-    ("config-nul-in-a-path", b'roots = ["/tmp/a\\u0000b"]\n', "config.toml, line 1:", "NUL byte"),
+    ("config-nul-in-a-path", b'roots = ["/tmp/a\\u0000b"]\n', "config.toml, line 1:", "NUL"),
     ("config-nested-too-deep", b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n", "config.toml, line 1:", "more than 100 deep"),
 ]
 

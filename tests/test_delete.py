@@ -423,3 +423,20 @@ def test_a_shared_folder_is_never_confirmed_as_a_whole(tmp_path) -> None:
         rebuild_environment(str(project), python=sys.executable)
     assert (project / "src" / "app.py").read_text() == "print('mine')\n"
     assert (project / "pyvenv.cfg").is_file()
+
+
+def test_names_from_disk_in_a_refusal_are_printable(tmp_path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "\x1b]0;pwned\x07").write_text("a file named to take over the terminal")
+    story.make_venv(str(project))
+    with pytest.raises(Refused) as info:
+        check_deletable(str(project))
+    assert "\x1b" not in str(info.value) and "\\x1b]0;pwned\\x07" in str(info.value)
+    assert plan_delete(str(project)).entries_that_stay == ("\x1b]0;pwned\x07",)  # the data as it is
+
+
+def test_the_home_folder_of_the_given_environment_is_refused_too(tmp_path) -> None:
+    home = Path(story.make_venv(str(tmp_path / "home")))
+    with pytest.raises(Refused, match="is your home folder"):
+        plan_delete(str(home), environ={"HOME": str(home)})

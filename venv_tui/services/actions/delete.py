@@ -27,10 +27,11 @@ import stat
 import sys
 from collections.abc import Iterable, Mapping
 
-from venv_tui.errors import Refused, ToolFailed
+from venv_tui.errors import Refused, ToolFailed, shorten
 from venv_tui.files import LIMIT_SMALL, Unreadable, kind_of, os_reason, read_bytes, shown
 from venv_tui.model import DeletePlan
 from venv_tui.services.actions.remove import DIR_FLAGS, mount_points, remove_entry
+from venv_tui.text import printable
 
 PYVENV_CFG = "pyvenv.cfg"
 BASE_INTERPRETER = "is a base interpreter, not an environment: remove it with the tool that installed it"
@@ -71,21 +72,24 @@ def plan_delete(
         raise Refused(os_reason(err), path=shown(target)) from None
     # Before the link rule: /usr/bin/python3 is often a link, and the true reason is what it is.
     if _is_base_interpreter(target):
-        raise Refused(BASE_INTERPRETER, path=target)
+        raise Refused(BASE_INTERPRETER, path=shown(target))
     owner = None if os.path.isdir(target) else _venv_of_executable(target)
     if owner:
-        raise Refused(f"is the Python of the environment {owner}; delete that folder", path=target)
+        raise Refused(
+            f"is the Python of the environment {printable(shown(owner))}; delete that folder",
+            path=shown(target),
+        )
     if stat.S_ISLNK(st.st_mode):
         real = os.path.realpath(target)
         raise Refused(
-            f"is a symbolic link to {real}; a link is never followed to delete: "
+            f"is a symbolic link to {printable(shown(real))}; a link is never followed to delete: "
             "name the environment by its own path",
-            path=target,
+            path=shown(target),
         )
     if not stat.S_ISDIR(st.st_mode):
-        raise Refused("is not a folder, so not a virtual environment", path=target)
+        raise Refused("is not a folder, so not a virtual environment", path=shown(target))
     real = os.path.realpath(target)
-    _refuse_protected(target, real, running_prefix, home)
+    _refuse_protected(target, real, running_prefix, home, env.get("HOME"))
     _check_shape(target, real)
     own, stays = _top_entries(real)
     device = os.lstat(real).st_dev
@@ -119,14 +123,15 @@ def check_deletable(
         raise Refused(
             f"also holds what is not the environment's ({_some(plan.entries_that_stay)}), "
             "so it is never removed whole",
-            path=plan.folder,
+            path=shown(plan.folder),
         )
     return plan.folder
 
 
 def _some(names: tuple[str, ...], shown_at_most: int = 4) -> str:
     more = len(names) - shown_at_most
-    return ", ".join(names[:shown_at_most]) + (f" and {more} more" if more > 0 else "")
+    listed = ", ".join(printable(shorten(name, 40)) for name in names[:shown_at_most])
+    return listed + (f" and {more} more" if more > 0 else "")
 
 
 def delete_environment(
@@ -153,16 +158,16 @@ def delete(
         or not set(plan.entries_to_remove) <= set(now.entries_to_remove)
         or (plan.whole and not now.whole)
     ):
-        raise Refused("changed since it was checked; nothing was deleted", path=plan.folder)
+        raise Refused("changed since it was checked; nothing was deleted", path=shown(plan.folder))
     failures: list[str] = []
     mounts = mount_points()
     try:
         top = os.open(plan.folder, DIR_FLAGS)
     except OSError as err:
-        raise ToolFailed(f"could not open it ({os_reason(err)})", path=plan.folder) from None
+        raise ToolFailed(f"could not open it ({os_reason(err)})", path=shown(plan.folder)) from None
     try:
         if os.fstat(top).st_dev != plan.device:
-            raise Refused("is now on another file system; nothing was deleted", path=plan.folder)
+            raise Refused("is now on another file system; nothing was deleted", path=shown(plan.folder))
         for name in plan.entries_to_remove:
             remove_entry(top, name, os.path.join(plan.folder, name), plan.device, mounts, failures)
     finally:
@@ -181,31 +186,32 @@ def delete(
             failures.append(f"{plan.folder} ({os_reason(err)})")
     if failures:
         more = f" and {len(failures) - 1} more" if len(failures) > 1 else ""
-        raise ToolFailed(f"could not delete everything: {failures[0]}{more}", path=plan.folder)
+        raise ToolFailed(f"could not delete everything: {failures[0]}{more}", path=shown(plan.folder))
 
 
 # -- the guards --------------------------------------------------------------------------------
 
 
 def _refuse_protected(
-    target: str, real: str, running_prefix: str | None, home: str | None
+    target: str, real: str, running_prefix: str | None, home: str | None, env_home: str | None
 ) -> None:
     if os.path.dirname(real) == real:
-        raise Refused("is the root folder", path=target)
-    home_real = os.path.realpath(os.path.expanduser(home or "~"))
-    if _inside(home_real, real):
-        what = "your home folder" if home_real == real else "a folder that holds your home folder"
-        raise Refused(f"is {what}", path=target)
+        raise Refused("is the root folder", path=shown(target))
+    homes = {os.path.expanduser(home)} if home else {os.path.expanduser("~"), env_home or "~"}
+    for home_real in sorted(os.path.realpath(os.path.expanduser(h)) for h in homes):
+        if _inside(home_real, real):
+            what = "your home folder" if home_real == real else "a folder that holds your home folder"
+            raise Refused(f"is {what}", path=shown(target))
     prefix = running_prefix if running_prefix is not None else sys.prefix
     if _inside(os.path.realpath(prefix), real):
-        raise Refused("is the environment venv-tui runs in", path=target)
+        raise Refused("is the environment venv-tui runs in", path=shown(target))
     executable = sys.executable
     if executable:
         # The link itself (env/bin/python) and what it resolves to: either under the folder
         # means the running interpreter would lose its files.
         for candidate in (os.path.abspath(executable), os.path.realpath(executable)):
             if _inside(os.path.realpath(os.path.dirname(candidate)), real):
-                raise Refused("holds the Python that venv-tui runs on", path=target)
+                raise Refused("holds the Python that venv-tui runs on", path=shown(target))
 
 
 def _check_shape(target: str, real: str) -> None:
@@ -213,24 +219,24 @@ def _check_shape(target: str, real: str) -> None:
     try:
         mode = os.lstat(cfg).st_mode
     except FileNotFoundError:
-        raise Refused("is not a virtual environment (no pyvenv.cfg at its top)", path=target) from None
+        raise Refused("is not a virtual environment (no pyvenv.cfg at its top)", path=shown(target)) from None
     except OSError as err:
-        raise Refused(f"its pyvenv.cfg cannot be checked ({os_reason(err)})", path=target) from None
+        raise Refused(f"its pyvenv.cfg cannot be checked ({os_reason(err)})", path=shown(target)) from None
     if stat.S_ISLNK(mode):
         raise Refused(
             "its pyvenv.cfg is a symbolic link, not the file a venv tool writes; not deleted",
-            path=target,
+            path=shown(target),
         )
     if not stat.S_ISREG(mode):
-        raise Refused(f"its pyvenv.cfg is {kind_of(mode)}, not a file; not deleted", path=target)
+        raise Refused(f"its pyvenv.cfg is {kind_of(mode)}, not a file; not deleted", path=shown(target))
     if not any(_has_python(os.path.join(real, d)) for d in ("bin", "Scripts")):
         raise Refused(
             "does not have a virtual environment's shape (no python in bin/ or Scripts/); not deleted",
-            path=target,
+            path=shown(target),
         )
     if not any(_is_real_dir(os.path.join(real, d)) for d in ("lib", "Lib")):
         raise Refused(
-            "does not have a virtual environment's shape (no lib folder); not deleted", path=target
+            "does not have a virtual environment's shape (no lib folder); not deleted", path=shown(target)
         )
 
 
@@ -256,7 +262,7 @@ def _top_entries(real: str) -> tuple[list[str], list[str]]:
     try:
         entries = list(os.scandir(real))
     except OSError as err:
-        raise Refused(f"cannot be listed ({os_reason(err)})", path=real) from None
+        raise Refused(f"cannot be listed ({os_reason(err)})", path=shown(real)) from None
     own: list[str] = []
     stays: list[str] = []
     for entry in entries:
@@ -351,13 +357,13 @@ def _refuse_mounts(real: str, own: Iterable[str], device: int, *, whole: bool) -
     """Refused when a mount point lies under what would be removed, found before anything is."""
     mounts = mount_points()
     if whole and real in mounts:
-        raise Refused("is a mount point; another file system is never deleted into", path=real)
+        raise Refused("is a mount point; another file system is never deleted into", path=shown(real))
     roots = [os.path.join(real, name) for name in own]
     for point in sorted(mounts):
         if any(_inside(point, root) for root in roots):
             raise Refused(
-                f"holds a mount point ({shown(point)}); another file system is never deleted into",
-                path=real,
+                f"holds a mount point ({printable(shown(point))}); another file system is never deleted into",
+                path=shown(real),
             )
     # Without a mount table (or for a mount made since), a folder on another device tells.
     stack = [r for r in roots if _is_real_dir(r)]
@@ -366,8 +372,8 @@ def _refuse_mounts(real: str, own: Iterable[str], device: int, *, whole: bool) -
         try:
             if os.lstat(folder).st_dev != device:
                 raise Refused(
-                    f"holds another file system at {shown(folder)}; it is never deleted into",
-                    path=real,
+                    f"holds another file system at {printable(shown(folder))}; it is never deleted into",
+                    path=shown(real),
                 )
             with os.scandir(folder) as it:
                 stack.extend(e.path for e in it if e.is_dir(follow_symlinks=False))
