@@ -1,5 +1,6 @@
-"""Shared fixtures: an isolated config/cache folder, the story's wheels and the article's house
-built as real environments (session-scoped: built once, read by many tests)."""
+"""Shared fixtures: a hermetic environment for every test (config, cache, HOME and every tool's
+folder inside the test's own folder), the story's wheels and the article's house built as real
+environments (session-scoped: built once, read by many tests)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,90 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 
 from venv_tui.services import story
 
+# Captured before any test changes the environment: where this machine keeps its Pythons (the
+# tests that need a second interpreter use them), and the interpreter running the tests.
+REAL_PYENV_ROOT = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+BASE_PYTHON = os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
+
+# Every variable that names a folder where a tool keeps environments or interpreters. Each points
+# into the test's own folder, so discovery never sees the machine's real floors.
+HERMETIC_FOLDERS = {
+    "HOME": "home",
+    "PYENV_ROOT": "pyenv",
+    "WORKON_HOME": "virtualenvs",
+    "PIPX_HOME": "pipx",
+    "XDG_CONFIG_HOME": "xdg-config",
+    "XDG_DATA_HOME": "xdg-data",
+    "XDG_CACHE_HOME": "xdg-cache",
+    "XDG_STATE_HOME": "xdg-state",
+    "UV_PYTHON_INSTALL_DIR": "uv-python",
+    "UV_TOOL_DIR": "uv-tools",
+    "POETRY_VIRTUALENVS_PATH": "poetry-virtualenvs",
+    "POETRY_CACHE_DIR": "poetry-cache",
+    "HATCH_DATA_DIR": "hatch-data",
+    "HATCH_ENV_TYPE_VIRTUAL_PATH": "hatch-envs",
+    "CONDA_ENVS_PATH": "conda-envs",
+}
+# Variables that would make discovery look at the machine's own environments or interpreters.
+HERMETIC_UNSET = ("VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_EXE", "PYENV_VERSION", "PYENV_DIR", "PYTHONHOME")
+
+
+@dataclass(frozen=True)
+class Hermetic:
+    """The folders a test's discovery looks at, all inside its own temporary folder."""
+
+    root: str
+    folders: dict[str, str]  # variable -> folder
+    bin: str  # first on PATH: holds python3 -> the interpreter running the tests
+
+    @property
+    def home(self) -> str:
+        return self.folders["HOME"]
+
+
+def _hermetic_path(bin_dir: str) -> str:
+    """PATH with pyenv's shims left out (they would read the real PYENV_ROOT's versions through
+    pyenv itself) and ``bin_dir`` first, so that ``python3`` is still the tests' own Python."""
+    real_root = os.path.realpath(REAL_PYENV_ROOT)
+    kept = [
+        d
+        for d in os.environ.get("PATH", "").split(os.pathsep)
+        if d and not os.path.realpath(d).startswith(real_root + os.sep)
+    ]
+    return os.pathsep.join([bin_dir, *kept])
+
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never read or write the real user's config or cache."""
+def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Hermetic:
+    """Never read or write the real user's config or cache, and never discover the machine's own
+    environments: HOME, PYENV_ROOT, WORKON_HOME, PIPX_HOME, the XDG folders, uv's, poetry's,
+    hatch's and conda's folders all point into the test's temporary folder (created empty)."""
     base = tmp_path_factory.mktemp("venv-tui-dirs")
     monkeypatch.setenv("VENV_TUI_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("VENV_TUI_CACHE_DIR", str(base / "cache"))
+    folders: dict[str, str] = {}
+    for variable, name in HERMETIC_FOLDERS.items():
+        folder = base / name
+        folder.mkdir()
+        folders[variable] = str(folder)
+        monkeypatch.setenv(variable, str(folder))
+    for variable in HERMETIC_UNSET:
+        monkeypatch.delenv(variable, raising=False)
+    bin_dir = base / "bin"
+    bin_dir.mkdir()
+    os.symlink(BASE_PYTHON, bin_dir / "python3")
+    monkeypatch.setenv("PATH", _hermetic_path(str(bin_dir)))
+    # The current folder counts for discovery (a project's .venv): an empty one of its own.
+    work = base / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return Hermetic(root=str(base), folders=folders, bin=str(bin_dir))
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +116,36 @@ def make_venv(tmp_path_factory: pytest.TempPathFactory):
     return _make
 
 
+def copy_interpreter(dest: str) -> str:
+    """A base interpreter of its own at ``dest`` that really runs: the tests' Python's executable
+    copied into ``dest/bin`` (so Python finds its prefix there), a ``lib/pythonX.Y`` whose
+    entries link to the real standard library, and an empty ``site-packages`` of its own.
+    Files placed in its stdlib folder (EXTERNALLY-MANAGED) touch nothing else. Returns
+    ``dest/bin/python3``."""
+    short = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    real_prefix = os.path.dirname(os.path.dirname(BASE_PYTHON))
+    real_stdlib = os.path.join(real_prefix, "lib", f"python{short}")
+    bin_dir = os.path.join(dest, "bin")
+    stdlib = os.path.join(dest, "lib", f"python{short}")
+    os.makedirs(bin_dir)
+    os.makedirs(os.path.join(stdlib, "site-packages"))
+    shutil.copy2(BASE_PYTHON, os.path.join(bin_dir, f"python{short}"))
+    os.symlink(f"python{short}", os.path.join(bin_dir, "python3"))
+    for name in os.listdir(real_stdlib):
+        # Its own site-packages, and no PEP 668 marker unless a test places one.
+        if name not in ("site-packages", "dist-packages", "EXTERNALLY-MANAGED"):
+            os.symlink(os.path.join(real_stdlib, name), os.path.join(stdlib, name))
+    return os.path.join(bin_dir, "python3")
+
+
+@pytest.fixture
+def copied_python(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A base interpreter of the test's own (see :func:`copy_interpreter`), outside any venv."""
+    if not os.path.isdir(os.path.join(os.path.dirname(os.path.dirname(BASE_PYTHON)), "lib")):
+        pytest.skip("the tests' Python has no lib/pythonX.Y layout to copy")
+    return copy_interpreter(str(tmp_path_factory.mktemp("base") / "prefix"))
+
+
 def isolated_environ(tmp: os.PathLike[str] | str, **extra: str) -> dict[str, str]:
     """A fake, isolated process environment: its own HOME, PYENV_ROOT and uv folder, no PATH,
     the test's cache folder."""
@@ -61,8 +164,7 @@ def isolated_environ(tmp: os.PathLike[str] | str, **extra: str) -> dict[str, str
 def pyenv_python(minor: str) -> str | None:
     """An interpreter of version ``minor`` ("3.8") if the machine has one, else None."""
     found = shutil.which(f"python{minor}")
-    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
-    versions = os.path.join(root, "versions")
+    versions = os.path.join(REAL_PYENV_ROOT, "versions")
     if os.path.isdir(versions):
         for name in sorted(os.listdir(versions), reverse=True):
             if name.startswith(minor + "."):

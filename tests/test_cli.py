@@ -276,15 +276,21 @@ def test_bad_requirement_line_names_its_line(
     assert "line 3" in err and "B>>2" in err
 
 
-def test_broken_config_file_exits_2_and_is_left_alone(capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_config_file_is_named_once_and_the_command_goes_on(
+    capsys: pytest.CaptureFixture[str], house: House
+) -> None:
     config = os.path.join(os.environ["VENV_TUI_CONFIG_DIR"], "config.toml")
     os.makedirs(os.path.dirname(config), exist_ok=True)
     broken = b'roots = ["/a",\nscan_depth = \n'
     with open(config, "wb") as fh:
         fh.write(broken)
-    code, _, err = run(capsys, "pythons")
-    assert code == 2
-    assert "config.toml, line" in err and "not valid TOML" in err
+    code, out, err = run(capsys, "check", house.robots["robot_two.py"], "--env", house.floors[2])
+    assert code == 0 and "satisfied" in out
+    assert err.count("venv-tui: warning: ") == 1
+    assert f"{config}, line 2: the config file is not valid TOML" in err
+    code, _, err = run(capsys, "check", house.robots["robot_two.py"], "--env", house.floors[3])
+    assert code == 1  # the exit status is the command's own
+    assert err.count("warning:") == 1
     with open(config, "rb") as fh:
         assert fh.read() == broken
 

@@ -28,9 +28,7 @@ def _offline_pip(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def version_of(python: str) -> str:
     code = "import platform; print(platform.python_version())"
-    return subprocess.run(
-        [python, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
 def snapshot(folder: str) -> dict[str, bytes | str]:
@@ -194,10 +192,7 @@ def test_missing_ensurepip_is_explained_from_venvs_own_words() -> None:
     )
     upstream = ["/usr/bin/python3: No module named ensurepip"]
     assert message == explain_venv_failure("/usr/bin/python3", upstream)
-    assert (
-        explain_venv_failure("/usr/bin/python3", ["Error: [Errno 28] No space left on device"])
-        is None
-    )
+    assert explain_venv_failure("/usr/bin/python3", ["Error: [Errno 28] No space left on device"]) is None
 
 
 # -- rebuild ---------------------------------------------------------------------------------
@@ -236,9 +231,7 @@ def test_rebuild_on_another_interpreter_keeps_the_packages(
     assert os.listdir(os.path.dirname(env)) == ["floor-3"]  # the old copy is gone
 
 
-def test_a_failed_rebuild_leaves_the_old_environment_as_it_was(
-    make_venv, story_wheels, tmp_path
-) -> None:
+def test_a_failed_rebuild_leaves_the_old_environment_as_it_was(make_venv, story_wheels, tmp_path) -> None:
     env = floor_three(make_venv, story_wheels)
     before = snapshot(env)
     # A wheel folder without B: installing the pinned list must fail half-way.
@@ -282,3 +275,172 @@ def test_rebuild_refuses_what_delete_refuses(make_venv, tmp_path) -> None:
         rebuild_environment(str(link), python=sys.executable)
     with pytest.raises(Refused, match="not a virtual environment"):
         rebuild_environment(str(tmp_path), python=sys.executable)
+
+
+def _pip_offline(env: str, wheels: str, *args: str) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            story.env_python(env),
+            *args[:1],
+            "--no-index",
+            "--find-links",
+            wheels,
+            "--quiet",
+            *args[1:],
+        ],
+        check=True,
+        capture_output=True,
+        env=story.clean_pip_env(),
+    )
+
+
+def requested(env: str) -> dict[str, bool]:
+    """dist-info folder -> whether it holds REQUESTED, read directly."""
+    site = next(os.path.join(env, "lib", d, "site-packages") for d in os.listdir(os.path.join(env, "lib")))
+    return {
+        n: os.path.exists(os.path.join(site, n, "REQUESTED"))
+        for n in os.listdir(site)
+        if n.endswith(".dist-info")
+    }
+
+
+def test_rebuild_keeps_requested_as_it_was(make_venv, story_wheels) -> None:
+    env = make_venv("floor")
+    _pip_offline(env, story_wheels, "install", "A==2.1.0")  # B comes as A's dependency
+    before = requested(env)
+    assert before == {"A-2.1.0.dist-info": True, "B-4.1.0.dist-info": False}
+    result = rebuild_environment(
+        env, python=sys.executable, extra_args=["--no-index", "--find-links", story_wheels]
+    )
+    assert result.ok, result.output_tail
+    assert requested(env) == before
+    # pip still removes all of B (its RECORD says what it has), and leaves A as the user's.
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", story.env_python(env), "uninstall", "--yes", "B"],
+        check=True,
+        capture_output=True,
+        env=story.clean_pip_env(),
+    )
+    assert requested(env) == {"A-2.1.0.dist-info": True}
+
+
+def test_a_name_that_is_no_project_name_is_left_out_of_a_rebuild(make_venv, story_wheels) -> None:
+    from venv_tui.services.actions.rebuild import plan_rebuild
+    from venv_tui.services.packages import read_packages
+    from venv_tui.services.site import open_site
+
+    env = make_venv("floor")
+    story.pip_install_offline(env, story_wheels, ["A==1.0.0"])
+    site = open_site(env).own_dirs[0]
+    evil = os.path.join(site, "evil-1.0.dist-info")
+    os.makedirs(evil)
+    with open(os.path.join(evil, "METADATA"), "w", encoding="utf-8") as fh:
+        fh.write("Metadata-Version: 2.1\nName: evil @ file:///tmp/evil\nVersion: 1.0\n")
+    plan = plan_rebuild(read_packages(open_site(env)))
+    assert plan.requirements == ("A==1.0.0",)
+    assert plan.skipped == ("'evil @ file:///tmp/evil' is left out: its metadata Name is not a project name",)
+    lines: list[str] = []
+    result = rebuild_environment(
+        env,
+        python=sys.executable,
+        on_line=lines.append,
+        extra_args=["--no-index", "--find-links", story_wheels],
+    )
+    assert result.ok, result.output_tail
+    assert "venv-tui: 'evil @ file:///tmp/evil' is left out: its metadata Name is not a project name" in lines
+    assert set(requested(env)) == {"A-1.0.0.dist-info"}
+
+
+def test_cli_create_takes_a_version_as_people_type_it(hermetic, tmp_path, capsys) -> None:
+    from venv_tui.cli import main
+
+    mine = version_of(sys.executable)
+    short = ".".join(mine.split(".")[:2])
+    real = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    link = os.path.join(hermetic.folders["PYENV_ROOT"], "versions", mine, "bin", f"python{short}")
+    os.makedirs(os.path.dirname(link))
+    os.symlink(real, link)
+    target = tmp_path / "made"
+    code = main(["create", str(target), "--python", short, "--without-pip"])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    assert read_pyvenv_cfg(str(target)).version == mine
+    code = main(["create", str(tmp_path / "other"), "--python", "2.5", "--without-pip"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.startswith("venv-tui: no Python found matches '2.5'; the interpreters found are: ")
+    assert mine in err and err.count("\n") == 1
+    assert not (tmp_path / "other").exists()
+
+
+def test_new_floor_makes_the_venv_and_installs(tmp_path, story_wheels) -> None:
+    from venv_tui.services import Services
+
+    target = tmp_path / "robot-three"
+    result = Services().new_floor(
+        str(target),
+        requirements=["A>=2", "B>=4"],
+        without_pip=True,
+        extra_args=["--no-index", "--find-links", story_wheels],
+    )
+    assert result.ok and result.created
+    assert result.message == f"the floor {target} was made, with A>=2, B>=4 installed"
+    assert dist_infos(str(target)) == {"A-2.1.0.dist-info", "B-4.1.0.dist-info"}
+
+
+def test_a_failed_install_keeps_the_new_floor_and_says_so(tmp_path, story_wheels) -> None:
+    from venv_tui.services import Services
+
+    target = tmp_path / "robot"
+    result = Services().new_floor(
+        str(target),
+        requirements=["A>=9"],
+        without_pip=True,
+        extra_args=["--no-index", "--find-links", story_wheels],
+    )
+    assert not result.ok and result.created
+    assert result.install_result is not None and not result.install_result.ok
+    assert result.message.startswith(f"the floor {target} was made; installing A>=9 failed: ")
+    assert "A>=9" in result.message.split("failed: ", 1)[1]  # pip's own last error line
+    assert read_pyvenv_cfg(str(target)).version == version_of(sys.executable)
+
+
+def test_new_floor_validates_before_making_anything(tmp_path) -> None:
+    from venv_tui.services import Services
+
+    target = tmp_path / "robot"
+    with pytest.raises(Refused, match="looks like an option"):
+        Services().new_floor(str(target), requirements=["A", "--index-url=http://x"], without_pip=True)
+    with pytest.raises(BadInput, match="no Python found matches"):
+        Services().new_floor(str(target), python="1.2", requirements=["A"], without_pip=True)
+    assert not target.exists()
+
+
+def test_cli_rebuild_takes_a_spec_and_index_options(hermetic, make_venv, story_wheels, capsys) -> None:
+    import json
+
+    from venv_tui.cli import main
+
+    env = floor_three(make_venv, story_wheels)
+    mine = version_of(sys.executable)
+    real = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    link = os.path.join(hermetic.folders["PYENV_ROOT"], "versions", mine, "bin", "python3")
+    os.makedirs(os.path.dirname(link))
+    os.symlink(real, link)
+    code = main(["rebuild", env, "--python", mine, "--no-index", "--find-links", story_wheels, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out) == {
+        "environment": env,
+        "action": "rebuild",
+        "requirements": [],
+        "ok": True,
+        "returncode": 0,
+        "error": None,
+    }
+    assert read_pyvenv_cfg(env).prompt == "floor 3"
+    assert dist_infos(env) == {"A-2.1.0.dist-info", "B-4.1.0.dist-info"}

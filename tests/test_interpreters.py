@@ -18,6 +18,7 @@ from conftest import other_python, pyenv_python
 
 from venv_tui.services.discover import interpreters as interp
 from venv_tui.services.discover import probe as probe_mod
+from venv_tui.services.discover import specs
 from venv_tui.services.discover.interpreters import (
     default_interpreter,
     find_interpreters,
@@ -366,3 +367,118 @@ def test_probe_never_raises(tmp_path: Path) -> None:
     # Nothing was cached for any of them.
     assert cached_probe(str(slow)) is None
     assert probe_mod.cached_probe(str(tmp_path / "fails")) is None
+
+
+# -- what people type: --python SPEC ------------------------------------------------------------
+
+
+def _found(path: str, version: str | None, implementation: str = "cpython", default: bool = False):
+    from venv_tui.model import Interpreter
+
+    return Interpreter(
+        path=path,
+        real_path=path,
+        version=version,
+        implementation=implementation,
+        source="pyenv",
+        default=default,
+        names=(path,),
+    )
+
+
+HOUSE = [
+    _found("/p/3.12.1/bin/python3.12", "3.12.1"),
+    _found("/p/3.12.9/bin/python3.12", "3.12.9"),
+    _found("/usr/bin/python3", "3.11.2", default=True),
+    _found("/p/3.8.18/bin/python3.8", "3.8.18"),
+    _found("/p/3.13.0/bin/python3.13", "3.13.0"),
+    _found("/p/pypy3.10-7.3.12/bin/pypy3", "3.10.12", "pypy"),
+]
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("3.12", "/p/3.12.9/bin/python3.12"),  # the newest patch wins
+        ("3.12.1", "/p/3.12.1/bin/python3.12"),
+        ("3.8.18", "/p/3.8.18/bin/python3.8"),
+        ("python3.13", "/p/3.13.0/bin/python3.13"),
+        ("3", "/p/3.13.0/bin/python3.13"),
+        ("python3", "/p/3.13.0/bin/python3.13"),
+        ("cpython-3.11", "/usr/bin/python3"),
+        ("pypy3", "/p/pypy3.10-7.3.12/bin/pypy3"),
+        ("pypy3.10", "/p/pypy3.10-7.3.12/bin/pypy3"),
+        ("3.10", "/p/pypy3.10-7.3.12/bin/pypy3"),  # only a PyPy is a 3.10 here
+        (" 3.11 ", "/usr/bin/python3"),
+    ],
+)
+def test_specs_resolve_among_the_interpreters_found(spec: str, expected: str) -> None:
+    assert specs.resolve_spec(spec, HOUSE, environ={"PYENV_ROOT": "/nowhere"}).path == expected
+
+
+def test_a_pyenv_version_name_is_a_spec() -> None:
+    pyenv = [
+        _found("/r/versions/3.12.1/bin/python3.12", "3.12.1"),
+        _found("/r/versions/3.12.2/bin/python3.12", "3.12.2"),
+        _found("/r/versions/pypy3.10-7.3.12/bin/pypy3", "3.10.12", "pypy"),
+        _found("/r/versions/miniconda3-latest/bin/python3", None),
+    ]
+    for name, path in (
+        ("pypy3.10-7.3.12", "/r/versions/pypy3.10-7.3.12/bin/pypy3"),
+        ("3.12.1", "/r/versions/3.12.1/bin/python3.12"),
+        ("miniconda3-latest", "/r/versions/miniconda3-latest/bin/python3"),
+    ):
+        assert specs.resolve_spec(name, pyenv, environ={"PYENV_ROOT": "/r/"}).path == path
+
+
+@pytest.mark.parametrize("spec", ["3.9", "python2.7", "graalpy", "banana", "4"])
+def test_an_unknown_spec_is_one_sentence_listing_what_exists(spec: str) -> None:
+    from venv_tui.errors import BadInput
+
+    with pytest.raises(BadInput) as caught:
+        specs.resolve_spec(spec, HOUSE, environ={"PYENV_ROOT": "/nowhere"})
+    assert str(caught.value) == (
+        f"no Python found matches '{spec}'; the interpreters found are: "
+        "3.11.2, 3.13.0, 3.12.9, 3.12.1, pypy 3.10.12, 3.8.18"
+    )
+
+
+def test_empty_and_nul_specs_are_bad_input() -> None:
+    from venv_tui.errors import BadInput
+
+    with pytest.raises(BadInput, match="no Python was named"):
+        specs.resolve_spec("  ", HOUSE)
+    with pytest.raises(BadInput, match="NUL"):
+        specs.resolve_spec("3.1\0", HOUSE)
+
+
+def test_paths_as_specs(tmp_path: Path, make_venv) -> None:
+    from venv_tui.errors import BadInput
+
+    link = _link(BASE, tmp_path / "prefix" / "bin" / "python3")
+    assert specs.resolve_spec(str(link), ()).path == str(link)
+    # The prefix folder of an installation names its python3.
+    assert specs.resolve_spec(str(tmp_path / "prefix"), ()).path == str(link)
+    assert specs.resolve_spec("./prefix/bin/python3", (), cwd=str(tmp_path)).path == str(link)
+    with pytest.raises(BadInput, match="this interpreter does not exist"):
+        specs.resolve_spec(str(tmp_path / "python9"), ())
+    tool = _script(tmp_path / "bin" / "tool", "#!/bin/sh\n")
+    with pytest.raises(BadInput, match="is not a Python interpreter"):
+        specs.resolve_spec(str(tool), ())
+    env = make_venv("e")
+    with pytest.raises(BadInput, match="a virtual environment's python"):
+        specs.resolve_spec(os.path.join(env, "bin", "python"), ())
+
+
+def test_services_resolve_python_on_a_real_pyenv_root(hermetic, versions: dict[str, str]) -> None:
+    from venv_tui.services import Services
+
+    mine = versions[BASE]
+    short = ".".join(mine.split(".")[:2])
+    root = Path(hermetic.folders["PYENV_ROOT"])
+    _link(BASE, root / "versions" / mine / "bin" / f"python{short}")
+    services = Services(environ={**os.environ, "PATH": ""})
+    found = services.resolve_python(short)
+    assert os.path.realpath(found.path) == BASE and found.version == mine
+    assert services.resolve_python(mine).path == str(root / "versions" / mine / "bin" / f"python{short}")
+    assert services.resolve_python(f"python{short}").version == mine

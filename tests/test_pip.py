@@ -363,3 +363,138 @@ def test_an_old_driving_pip_is_explained_in_a_sentence() -> None:
     own = PipResult(args=("/env/bin/python", "-m", "pip", "install", "A"), returncode=2, error_lines=(crash,))
     assert explain_pip_failure(own) == own  # the environment's own pip: another cause
     assert explain_pip_failure(PipResult(args=driven.args, returncode=0)).error_lines == ()
+
+
+# -- the first floor: a base interpreter is a floor ---------------------------------------------
+
+
+def test_install_upgrade_uninstall_on_a_base_interpreter(copied_python: str, story_wheels: str) -> None:
+    prefix = os.path.dirname(os.path.dirname(copied_python))
+    result = run_pip(copied_python, "install", ["A==1.5.7"], extra_args=offline(story_wheels))
+    assert result.ok, result.output_tail
+    assert dist_infos(prefix) == {"A-1.5.7.dist-info"}
+    # The interpreter itself now imports it: it went to its own site-packages.
+    out = subprocess.run(
+        [copied_python, "-c", "import a; print(a.__version__)"], capture_output=True, text=True
+    )
+    assert out.stdout.strip() == "1.5.7"
+    result = run_pip(copied_python, "upgrade", ["A"], extra_args=offline(story_wheels))
+    assert result.ok, result.output_tail
+    assert {"A-2.1.0.dist-info", "B-4.1.0.dist-info"} == dist_infos(prefix)
+    result = run_pip(copied_python, "uninstall", ["A", "B"])
+    assert result.ok, result.output_tail
+    assert dist_infos(prefix) == set()
+
+
+def test_the_prefix_folder_of_a_base_interpreter_names_it_too(copied_python: str) -> None:
+    prefix = os.path.dirname(os.path.dirname(copied_python))
+    argv = pip_argv(prefix, "install", ["A==1.0.0"])
+    assert argv[-4:] == ["--python", copied_python, "install", "A==1.0.0"]
+
+
+MANAGED = """\
+[externally-managed]
+Error=To install Python packages system-wide, try apt install
+ python3-xyz, where xyz is the package you are trying to
+ install.
+"""
+
+
+def test_an_externally_managed_interpreter_is_refused_with_its_own_message(
+    copied_python: str, story_wheels: str
+) -> None:
+    from venv_tui.errors import ExternallyManaged
+
+    prefix = os.path.dirname(os.path.dirname(copied_python))
+    stdlib = os.path.join(prefix, "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}")
+    marker = os.path.join(stdlib, "EXTERNALLY-MANAGED")
+    with open(marker, "w", encoding="utf-8") as fh:
+        fh.write(MANAGED)
+    # pip itself agrees that this interpreter is managed: the marker is where PEP 668 puts it.
+    direct = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", copied_python, "install", "--no-index", "A"],
+        capture_output=True,
+        text=True,
+        env=story.clean_pip_env(),
+    )
+    assert "externally-managed-environment" in direct.stdout + direct.stderr
+    for action, names in (("install", ["A==1.0.0"]), ("upgrade", ["A"]), ("uninstall", ["A"])):
+        with pytest.raises(ExternallyManaged) as caught:
+            run_pip(copied_python, action, names, extra_args=offline(story_wheels))
+        refusal = caught.value
+        assert isinstance(refusal, Refused)  # the CLI's exit 2, one sentence
+        assert refusal.python == copied_python and refusal.marker == marker
+        assert refusal.error == (
+            "To install Python packages system-wide, try apt install\n"
+            "python3-xyz, where xyz is the package you are trying to\ninstall."
+        )
+        assert "try apt install python3-xyz" in str(refusal)
+        assert "new floor" in str(refusal) and "\n" not in str(refusal)
+    assert dist_infos(prefix) == set()
+    # Without an Error key: PEP 668's generic sentence.
+    with open(marker, "w", encoding="utf-8") as fh:
+        fh.write("[externally-managed]\n")
+    with pytest.raises(ExternallyManaged, match="is managed externally"):
+        run_pip(copied_python, "install", ["A"])
+
+
+def test_the_marker_never_applies_inside_a_venv(copied_python: str, story_wheels: str, tmp_path) -> None:
+    prefix = os.path.dirname(os.path.dirname(copied_python))
+    stdlib = os.path.join(prefix, "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}")
+    with open(os.path.join(stdlib, "EXTERNALLY-MANAGED"), "w", encoding="utf-8") as fh:
+        fh.write(MANAGED)
+    env = story.make_venv(str(tmp_path / "floor"), copied_python)
+    result = run_pip(env, "install", ["A==1.0.0"], extra_args=offline(story_wheels))
+    assert result.ok, result.output_tail
+    assert "A-1.0.0.dist-info" in dist_infos(env)
+
+
+# -- the same through the command line ----------------------------------------------------------
+
+
+def test_cli_install_and_uninstall_on_a_base_interpreter(
+    copied_python: str, story_wheels: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from venv_tui.cli import main
+
+    prefix = os.path.dirname(os.path.dirname(copied_python))
+    code = main(["install", copied_python, "A==1.0.0", "--no-index", "--find-links", story_wheels, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["ok"] is True and data["environment"] == copied_python
+    assert data["requirements"] == ["A==1.0.0"] and data["error"] is None
+    assert dist_infos(prefix) == {"A-1.0.0.dist-info"}
+    code = main(["uninstall", copied_python, "A"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out == f"Uninstalled A in {copied_python}\n"
+    assert dist_infos(prefix) == set()
+
+
+def test_cli_refuses_an_externally_managed_interpreter(
+    copied_python: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from venv_tui.cli import main
+
+    prefix = os.path.dirname(os.path.dirname(copied_python))
+    stdlib = os.path.join(prefix, "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}")
+    with open(os.path.join(stdlib, "EXTERNALLY-MANAGED"), "w", encoding="utf-8") as fh:
+        fh.write(MANAGED)
+    code = main(["install", copied_python, "A", "--no-index"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith(f"venv-tui: {copied_python} is marked as externally managed")
+    assert "try apt install python3-xyz" in err and err.count("\n") == 1
+
+
+def test_cli_index_values_that_look_like_options_are_refused(
+    copied_python: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from venv_tui.cli import main
+
+    code = main(["install", copied_python, "A", "--find-links=--no-deps"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "--find-links needs a URL or a folder" in err

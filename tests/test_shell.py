@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -214,3 +215,92 @@ def test_what_is_not_an_environment_is_bad_input(tmp_path, home: str) -> None:
 def test_prompt_labels_keep_plain_characters_only() -> None:
     assert prompt_label("floor 2") == "floor 2"
     assert prompt_label("a$(b)`c`%d\\e") == "a__b__c__d_e"
+
+
+# -- the first floor: a base interpreter ---------------------------------------------------------
+
+
+def test_bash_on_a_base_interpreter_puts_its_bin_first_without_virtual_env(
+    copied_python: str, home: str
+) -> None:
+    bash = shutil.which("bash")
+    if not bash:
+        pytest.skip("this machine has no bash")
+    bin_dir = os.path.dirname(copied_python)
+    short = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    environ = base_environ(home, VIRTUAL_ENV="/srv/other-env", VIRTUAL_ENV_PROMPT="other")
+    environ["PATH"] = "/srv/other-env/bin:/usr/bin:/bin"
+    command = shell_command(copied_python, shell=bash, environ=environ)
+    try:
+        assert "VIRTUAL_ENV" not in command.env and "VIRTUAL_ENV_PROMPT" not in command.env
+        assert command.env["PATH"] == f"{bin_dir}:/usr/bin:/bin"
+        out = run(
+            command,
+            'echo "VE=${VIRTUAL_ENV-unset}"; command -v python3; echo "PS1=$PS1"; echo "$PATH";'
+            ' python3 -c "import sys; print(sys.prefix)"',
+        )
+    finally:
+        cleanup(command)
+    assert "user bashrc read" in out
+    assert "VE=unset" in out
+    assert f"{bin_dir}/python3" in out
+    assert any(line.startswith(f"PS1=(python{short}) ") for line in out), out
+    assert f"{bin_dir}:/opt/first:" in "\n".join(out)  # first again after the user's .bashrc
+    assert out[-1] == os.path.dirname(bin_dir)  # python3 there is that interpreter
+
+
+def test_the_repl_of_a_base_interpreter_is_that_interpreter(copied_python: str, home: str) -> None:
+    command = python_command(copied_python, environ=base_environ(home, VIRTUAL_ENV="/srv/x"))
+    assert command.argv == (copied_python,)
+    assert "VIRTUAL_ENV" not in command.env
+    done = subprocess.run(
+        [*command.argv, "-c", "import sys; print(sys.prefix == sys.base_prefix, sys.prefix)"],
+        env=command.env,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert done.stdout.split() == ["True", os.path.dirname(os.path.dirname(copied_python))]
+
+
+def test_sh_and_fish_on_a_base_interpreter(copied_python: str, home: str) -> None:
+    from venv_tui.services.actions.pip import open_floor
+    from venv_tui.services.actions.shell import fish_init
+
+    sh = shutil.which("dash") or shutil.which("sh")
+    if sh:
+        command = shell_command(copied_python, shell=sh, environ=base_environ(home))
+        short = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        assert command.env["PS1"] == f"(python{short}) $ "
+        out = run(command, 'echo "VE=${VIRTUAL_ENV-unset}"; command -v python3')
+        assert out[-2:] == ["VE=unset", copied_python]
+    init = fish_init(open_floor(copied_python))
+    assert "set -e VIRTUAL_ENV;" in init and f"set -gx PATH '{os.path.dirname(copied_python)}'" in init
+
+
+def test_a_file_that_is_no_interpreter_is_bad_input(tmp_path, home: str) -> None:
+    script = tmp_path / "tool"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    with pytest.raises(BadInput, match="neither a virtual environment nor a Python interpreter"):
+        shell_command(str(script), environ=base_environ(home))
+
+
+def test_cli_shell_on_an_interpreter_path(
+    copied_python: str, tmp_path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from venv_tui.cli import main
+
+    record = tmp_path / "seen"
+    fake = tmp_path / "fakesh"
+    fake.write_text(f'#!/bin/sh\necho "$PATH|${{VIRTUAL_ENV-unset}}|$PS1" > {record}\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("SHELL", str(fake))
+    monkeypatch.setenv("VIRTUAL_ENV", "/srv/other")
+    code = main(["shell", copied_python])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    path, virtual_env, prompt = record.read_text().rstrip("\n").split("|")
+    assert path.split(os.pathsep)[0] == os.path.dirname(copied_python)
+    assert virtual_env == "unset"
+    assert prompt == f"(python{sys.version_info[0]}.{sys.version_info[1]}) $ "

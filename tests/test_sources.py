@@ -512,9 +512,10 @@ def test_imports_are_mapped_to_distributions(imports_env: str, tmp_path: Path) -
     ]
 
 
-def test_imports_without_an_environment_keep_module_names(tmp_path: Path) -> None:
-    path = write(tmp_path, "robot.py", "import gears\nimport sys\n")
-    assert [r.name for r in load_source(path).requirements] == ["gears"]
+def test_imports_without_an_environment_are_unknown_unless_the_table_knows(tmp_path: Path) -> None:
+    path = write(tmp_path, "robot.py", "import gears\nimport sys\nimport yaml\n")
+    rows = [(r.import_name, r.name, r.name_known) for r in load_source(path).requirements]
+    assert rows == [("gears", "", False), ("yaml", "PyYAML", True)]
 
 
 def test_record_is_used_without_top_level_txt(imports_env: str) -> None:

@@ -1,8 +1,11 @@
 """Settings in ``config.toml`` under the platformdirs config folder.
 
-Read with tomllib, written with tomli-w atomically (a temporary file in the same folder, then
-``os.replace``), so a failed write leaves the previous file intact. A broken file is reported
-with its line and never rewritten.
+The file belongs to the user: venv-tui only reads it (through :mod:`venv_tui.files`, so a named
+pipe, a folder or an endless file in its place costs nothing). A file that cannot be used -- not
+valid TOML, a wrong type, unreadable, not a regular file, nested without end -- never stops a
+command: the defaults are used, the file is left as it is, and :attr:`Config.warning` holds the
+one sentence (with its line where there is one) that the CLI prints on stderr and the app shows
+as a notification. A UTF-8 byte-order mark is accepted.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from venv_tui.errors import BadInput
@@ -29,6 +32,11 @@ class Config:
     shell: str | None = None  # overrides $SHELL for "open a shell"
     interpreters: tuple[str, ...] = ()  # extra interpreter paths to list
     watch: tuple[str, ...] = field(default=())  # extra scripts/files always watched
+    index_cache_hours: int = 6  # how long answers from the package index are reused
+    audit_service_url: str | None = None  # a vulnerability service other than the default
+    # Why the file was not used (the defaults stand in), or None. Not a setting: two configs
+    # with the same settings are equal whatever was said about the file.
+    warning: str | None = field(default=None, compare=False)
 
 
 def config_dir(environ: Mapping[str, str] | None = None) -> str:
@@ -66,7 +74,10 @@ def config_path(environ: Mapping[str, str] | None = None) -> str:
 
 
 _LIST_KEYS = {"roots", "interpreters", "watch"}
-_STR_KEYS = {"envs_folder", "shell"}
+_PATH_KEYS = {"envs_folder", "shell"}
+_URL_KEYS = {"audit_service_url"}
+# (key, lowest, highest) of the whole-number settings.
+_INT_KEYS = {"scan_depth": (0, 20), "index_cache_hours": (0, 24 * 365)}
 
 
 def _expand(value: str) -> str:
@@ -77,7 +88,11 @@ def parse_config(text: str, path: str = "config.toml") -> Config:
     """A :class:`Config` from TOML text; BadInput with the line for invalid TOML or types."""
     from venv_tui import tomlread
 
-    data = tomlread.loads(text, path=path, what="the config file")
+    try:
+        data = tomlread.loads(text, path=path, what="the config file")
+    except RecursionError:
+        # tomllib recurses once per nesting level: `a = [[[[...` thousands deep.
+        raise BadInput("the config file is nested too deeply to be read", path=path) from None
     values: dict[str, Any] = {}
 
     def wrong(key: str, what: str) -> BadInput:
@@ -87,16 +102,28 @@ def parse_config(text: str, path: str = "config.toml") -> Config:
         if key in _LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise wrong(key, "a list of strings")
+            if any("\0" in v for v in value):
+                raise wrong(key, "a list of paths without NUL characters")
             values[key] = tuple(_expand(v) for v in value)
-        elif key in _STR_KEYS:
+        elif key in _PATH_KEYS or key in _URL_KEYS:
             if not isinstance(value, str):
                 raise wrong(key, "a string")
-            values[key] = _expand(value)
-        elif key == "scan_depth":
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 20:
-                raise wrong(key, "a whole number from 0 to 20")
+            if "\0" in value:
+                raise wrong(key, "a string without NUL characters")
+            if key in _URL_KEYS:
+                values[key] = value.strip() or None  # an empty URL means "the default service"
+            else:
+                values[key] = _expand(value)
+        elif key in _INT_KEYS:
+            low, high = _INT_KEYS[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise wrong(key, f"a whole number from {low} to {high}")
             values[key] = value
-        # Unknown keys are kept in the file (we never rewrite what we did not read) but ignored.
+        # Unknown keys are ignored: a newer version (or the user) may have written them.
+    if values.get("audit_service_url") is not None and not values["audit_service_url"].startswith(
+        ("http://", "https://")
+    ):
+        raise wrong("audit_service_url", "an http:// or https:// URL")
     return Config(**values)
 
 
@@ -109,29 +136,29 @@ def _key_line(text: str, key: str) -> int | None:
     return None
 
 
-def load_config(path: str | None = None, *, environ: Mapping[str, str] | None = None) -> Config:
-    """The config, or the defaults when there is no file. Raises BadInput for a broken file."""
+def read_config(path: str | None = None, *, environ: Mapping[str, str] | None = None) -> Config:
+    """The config, or the defaults when there is no file. Raises BadInput (an
+    :class:`~venv_tui.files.Unreadable` for a file that cannot be read) for a file that cannot
+    be used. Most callers want :func:`load_config`, which never raises."""
+    from venv_tui import files
+
     path = path or config_path(environ)
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        return Config()
-    except UnicodeDecodeError:
-        raise BadInput("the config file is not UTF-8 text", path=path) from None
-    except OSError as err:
-        raise BadInput(f"the config file cannot be read ({err.strerror})", path=path) from None
+        text = files.read_text(path, files.LIMIT_CONFIG)
+    except files.Unreadable as err:
+        if err.reason == "does not exist":
+            return Config()  # no file is the usual case: the defaults, nothing to say
+        raise BadInput(f"the config file cannot be read: {err.reason}", path=err.path) from None
     return parse_config(text, path)
 
 
-def config_to_dict(config: Config) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for f in fields(config):
-        value = getattr(config, f.name)
-        if value is None:
-            continue  # TOML has no null: leave the key out
-        out[f.name] = list(value) if isinstance(value, tuple) else value
-    return out
+def load_config(path: str | None = None, *, environ: Mapping[str, str] | None = None) -> Config:
+    """The config; for a file that cannot be used, the defaults with :attr:`Config.warning`
+    saying why (the file is left as it is). Never raises."""
+    try:
+        return read_config(path, environ=environ)
+    except BadInput as err:
+        return Config(warning=f"{err}; the defaults are used")
 
 
 def write_atomic(path: str, data: bytes) -> None:
@@ -153,37 +180,3 @@ def write_atomic(path: str, data: bytes) -> None:
         except OSError:
             pass
         raise
-
-
-def save_config(config: Config, path: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
-    """Write ``config`` atomically; return the path written.
-
-    Keys this version does not know (written by a newer one, or by hand) are kept. A broken
-    existing file is never overwritten: BadInput, as when reading it. A failed write raises
-    BadInput with the reason and leaves the previous file as it was.
-    """
-    import tomli_w
-
-    path = path or config_path(environ)
-    data: dict[str, Any] = {}
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        text = ""
-    except (OSError, UnicodeDecodeError) as err:
-        raise BadInput(
-            f"the config file cannot be read, so it was not rewritten ({err})", path=path
-        ) from None
-    if text:
-        from venv_tui import tomlread
-
-        data = {k: v for k, v in tomlread.loads(text, path=path, what="the config file").items()}
-    known = {f.name for f in fields(config)}
-    data = {k: v for k, v in data.items() if k not in known}
-    data.update(config_to_dict(config))
-    try:
-        write_atomic(path, tomli_w.dumps(data).encode("utf-8"))
-    except OSError as err:
-        raise BadInput(f"the config file could not be written ({err.strerror or err})", path=path) from None
-    return path

@@ -31,6 +31,21 @@ class Refused(VenvTuiError):
     requirement, ...). Nothing was changed."""
 
 
+class ExternallyManaged(Refused):
+    """pip was not run on a base interpreter that its distributor marked as externally managed
+    (PEP 668). ``error`` is the marker file's own message; the alternative a client offers is a
+    new floor (a virtual environment) made from this interpreter."""
+
+    def __init__(self, *, python: str, marker: str, error: str) -> None:
+        self.python = python
+        self.marker = marker
+        self.error = error
+        super().__init__(
+            f"{python} is marked as externally managed ({marker}): {' '.join(error.split())} "
+            "— make a new floor (a virtual environment) from it and install there instead"
+        )
+
+
 class ToolFailed(VenvTuiError):
     """A real tool (venv, pip) ran and failed; the message holds its last error line."""
 

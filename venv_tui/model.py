@@ -145,6 +145,10 @@ class SourceRequirement:
     url: str | None = None  # a URL or path requirement: only the name can be checked
     inferred: bool = False  # guessed from an import statement, not declared
     constraint: bool = False  # from a -c file: limits a version, does not ask for install
+    import_name: str | None = None  # the module an inferred requirement was imported as
+    # False when no installed project provides the import and the shipped table does not know
+    # it: then ``text`` and ``name`` are empty, and the project must be asked of the user.
+    name_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,8 @@ class RequirementCheck:
     installed: str | None  # installed version, if any
     message: str  # a plain sentence, e.g. "A 1.5.7 is installed, robot_three.py needs A>=2"
     line: int | None = None
+    import_name: str | None = None  # the module, for a requirement inferred from an import
+    name_known: bool = True  # False: which project provides the import is not known
 
 
 @dataclass(frozen=True)

@@ -93,8 +93,9 @@ def check_json(result: CheckResult) -> dict[str, Any]:
         "ok": result.ok,
         "requirements": [
             {
-                "requirement": r.requirement,
-                "name": r.name,
+                "requirement": r.requirement or None,
+                "name": r.name if r.name_known else None,
+                "import": r.import_name,
                 "status": r.status,
                 "installed": r.installed,
                 "message": r.message,

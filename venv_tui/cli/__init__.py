@@ -32,6 +32,10 @@ COMMAND_MODULES: dict[str, str] = {
     "check": "checks",
     "fit": "checks",
     "create": "actions",
+    "install": "actions",
+    "uninstall": "actions",
+    "upgrade": "actions",
+    "rebuild": "actions",
     "shell": "actions",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
@@ -112,10 +116,16 @@ def build_app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _services() -> Services:
+def _services(*, headless: bool = False) -> Services:
     from venv_tui.services import make_services
 
-    return make_services()
+    services = make_services()
+    if headless and services.config.warning:
+        # Once, on stderr; the command goes on with the defaults and its own exit status.
+        from venv_tui.text import printable
+
+        say_error(f"warning: {printable(services.config.warning)}")
+    return services
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -151,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args_list and args_list[0] in COMMAND_MODULES:
             name = args_list[0]
             args = build_parser(only=name).parse_args(args_list)
-            return command(name).run(args, _services())
+            return command(name).run(args, _services(headless=True))
         if args_list[:1] in (["-h"], ["--help"]):
             build_parser().print_help()
             return EXIT_OK

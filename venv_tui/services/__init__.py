@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import threading
 
     from venv_tui.config import Config
+    from venv_tui.services.actions.create import NewFloorResult
 
 LineCallback = Callable[[str], None]
 
@@ -177,11 +178,13 @@ class Services:
         on_line: LineCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> PipResult:
+        """``python -m venv PATH`` with the interpreter ``python`` names (a spec as people type
+        it, see :meth:`resolve_python`; default: the base of the Python running venv-tui)."""
         from venv_tui.services.actions.create import create_environment
 
         return create_environment(
             path,
-            python=python,
+            python=self.resolve_python(python).path if python else None,
             system_site_packages=system_site_packages,
             without_pip=without_pip,
             prompt=prompt,
@@ -212,10 +215,17 @@ class Services:
         python: str,
         on_line: LineCallback | None = None,
         cancel: threading.Event | None = None,
+        extra_args: Sequence[str] = (),
     ) -> PipResult:
+        """The environment again on the interpreter ``python`` names (a spec, see
+        :meth:`resolve_python`), with the same packages and the same ``REQUESTED`` marks; the
+        old one is back in place after any failure. ``extra_args``: pip's index options."""
         from venv_tui.services.actions.rebuild import rebuild_environment
 
-        return rebuild_environment(path, python=python, on_line=on_line, cancel=cancel)
+        interpreter = self.resolve_python(python).path
+        return rebuild_environment(
+            path, python=interpreter, on_line=on_line, cancel=cancel, extra_args=extra_args
+        )
 
     def pip(
         self,
@@ -227,18 +237,66 @@ class Services:
         cancel: threading.Event | None = None,
         extra_args: Sequence[str] = (),
     ) -> PipResult:
-        """``install``, ``uninstall`` or ``upgrade`` through the environment's own pip.
-        Each requirement is validated first (Refused/BadInput before pip runs)."""
+        """``install``, ``uninstall`` or ``upgrade`` through the floor's own pip; a floor is an
+        environment folder or a base interpreter. Each requirement is validated first
+        (Refused/BadInput before pip runs); an interpreter marked externally managed (PEP 668)
+        raises :class:`~venv_tui.errors.ExternallyManaged` (a Refused with the marker's own
+        message; offer :meth:`new_floor` instead)."""
         from venv_tui.services.actions.pip import run_pip
 
-        return run_pip(env_path, action, requirements, on_line=on_line, cancel=cancel, extra_args=extra_args)
+        path = self.resolve(env_path)
+        return run_pip(path, action, requirements, on_line=on_line, cancel=cancel, extra_args=extra_args)
+
+    def new_floor(
+        self,
+        path: str,
+        *,
+        python: str | None = None,
+        requirements: Sequence[str] = (),
+        without_pip: bool = False,
+        on_line: LineCallback | None = None,
+        cancel: threading.Event | None = None,
+        extra_args: Sequence[str] = (),
+    ) -> NewFloorResult:
+        """A new floor for a robot (or for a refused install on an externally managed
+        interpreter): a venv at ``path`` from the interpreter ``python`` names (a spec), then
+        ``requirements`` installed into it. When the venv was made but the install failed, the
+        floor stays and the result says so ("the floor PATH was made; installing X failed:
+        ..."). Requirements are validated before anything is made."""
+        from venv_tui.services.actions.create import new_floor
+
+        interpreter = self.resolve_python(python).path if python else None
+        return new_floor(
+            path,
+            python=interpreter,
+            requirements=requirements,
+            without_pip=without_pip,
+            on_line=on_line,
+            cancel=cancel,
+            extra_args=extra_args,
+        )
+
+    def resolve_python(self, spec: str) -> Interpreter:
+        """The interpreter a user means: ``3.12``, ``3.8.18``, ``python3.13``, ``pypy3``, a path
+        (an executable or its prefix folder), a pyenv version name; among :meth:`interpreters`
+        the newest patch wins. BadInput with one sentence listing what exists."""
+        from venv_tui.services.discover.specs import resolve_spec
+
+        text = spec.strip() if isinstance(spec, str) else ""
+        if text and (os.sep in text or text.startswith(("~", "."))):
+            # A path needs no search of the whole machine.
+            return resolve_spec(text, (), environ=self.environ, cwd=self.cwd)
+        return resolve_spec(text, self.interpreters(), environ=self.environ, cwd=self.cwd)
 
     def shell_command(self, env_path: str, *, repl: bool = False) -> ShellCommand:
+        """The user's shell (or with ``repl`` the floor's Python) on a floor: inside an
+        environment, or with a base interpreter's bin folder first on PATH."""
         from venv_tui.services.actions.shell import python_command, shell_command
 
+        path = self.resolve(env_path)
         if repl:
-            return python_command(env_path, environ=self.environ)
-        return shell_command(env_path, shell=self.config.shell, environ=self.environ)
+            return python_command(path, environ=self.environ)
+        return shell_command(path, shell=self.config.shell, environ=self.environ)
 
     def plan_delete(self, path: str) -> DeletePlan:
         """What deleting ``path`` would remove (the venv's own entries, what stays, the links
@@ -259,8 +317,9 @@ def current_folder() -> str:
 
 
 def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:
-    """The one factory the CLI and the app use. Reads the config; a broken config file raises
-    BadInput with its line, and the file is left untouched."""
+    """The one factory the CLI and the app use. Reads the config; a file that cannot be used
+    gives the defaults, is left untouched, and its sentence is ``services.config.warning`` (the
+    CLI prints it on stderr, the app shows it as a notification)."""
     from venv_tui.config import load_config
 
     return Services(load_config(environ=environ), environ=environ, cwd=cwd)

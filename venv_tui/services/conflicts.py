@@ -45,13 +45,29 @@ def check_requirement(
     """One requirement of ``target_name`` against what ``packages`` holds."""
     from packaging.utils import canonicalize_name
 
+    if req.inferred and not req.name_known:
+        # No installed project provides the import, and which one would is not known: missing,
+        # with no project name (none may be guessed from the module's name).
+        return RequirementCheck(
+            "",
+            "",
+            "missing",
+            None,
+            f"nothing installed provides the module {req.import_name}, which {target_name} "
+            "imports; which project to install for it is not known",
+            req.line,
+            import_name=req.import_name,
+            name_known=False,
+        )
     parsed = _parse(req.text)
     name = parsed.name if parsed is not None else req.name
     text = req.text
 
     def result(status: str, installed: str | None, message: str) -> RequirementCheck:
         # ``status`` is one of model.Status; a plain str keeps the calls below short.
-        return RequirementCheck(text, name, status, installed, message, req.line)  # type: ignore
+        return RequirementCheck(
+            text, name, status, installed, message, req.line, import_name=req.import_name  # type: ignore
+        )
 
     if parsed is not None and parsed.marker is not None:
         try:
@@ -82,7 +98,9 @@ def check_requirement(
                 f"{name} is not installed; {target_name} only limits its version ({text})",
             )
         if req.inferred:
-            return result("missing", None, f"{name} is not installed, {target_name} imports it")
+            module = req.import_name
+            how = f"imports it as {module}" if module and module != name else "imports it"
+            return result("missing", None, f"{name} is not installed, {target_name} {how}")
         return result("missing", None, f"{name} is not installed, {target_name} needs {text}")
     have = f"{dist.name} {dist.version}"
     if req.url is not None or req.editable:

@@ -23,7 +23,8 @@ import re
 import shutil
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from venv_tui.errors import BadInput, ToolFailed
 from venv_tui.model import PipResult
@@ -220,3 +221,65 @@ def create_environment(
     if explained:
         raise ToolFailed(explained)
     return result
+
+
+# -- a new floor for a robot: create, then install -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewFloorResult:
+    """What a one-key "new floor" did. ``created`` says whether the venv exists now: a failed
+    install keeps the floor (it is listed, and the install can be tried again there)."""
+
+    path: str
+    created: bool
+    requirements: tuple[str, ...]
+    create_result: PipResult
+    install_result: PipResult | None  # None when there was nothing to install, or no venv
+    message: str  # one sentence, for the task log and the notification
+
+    @property
+    def ok(self) -> bool:
+        return self.created and (self.install_result is None or self.install_result.ok)
+
+
+def _reason(result: PipResult) -> str:
+    if result.cancelled:
+        return "it was cancelled"
+    if result.error_lines:
+        return result.error_lines[-1]
+    return f"exit status {result.returncode}"
+
+
+def new_floor(
+    path: str,
+    *,
+    python: str | None = None,
+    requirements: Sequence[str] = (),
+    without_pip: bool = False,
+    on_line: LineCallback | None = None,
+    cancel: threading.Event | None = None,
+    extra_args: Sequence[str] = (),
+) -> NewFloorResult:
+    """Make a venv at ``path`` from ``python`` (an executable path) and install
+    ``requirements`` into it. Every requirement is validated before anything is made
+    (Refused/BadInput); the venv's own failures raise as :func:`create_environment` does."""
+    from venv_tui.services.actions.pip import run_pip, validate_requirement
+
+    reqs = tuple(validate_requirement(r) for r in requirements)
+    target = check_target(path)
+    made = create_environment(
+        target, python=python, without_pip=without_pip, on_line=on_line, cancel=cancel
+    )
+    if not made.ok:
+        message = f"the floor {target} was not made: {_reason(made)}"
+        return NewFloorResult(target, False, reqs, made, None, message)
+    if not reqs:
+        return NewFloorResult(target, True, reqs, made, None, f"the floor {target} was made")
+    installed = run_pip(target, "install", reqs, on_line=on_line, cancel=cancel, extra_args=extra_args)
+    listed = ", ".join(reqs)
+    if installed.ok:
+        message = f"the floor {target} was made, with {listed} installed"
+    else:
+        message = f"the floor {target} was made; installing {listed} failed: {_reason(installed)}"
+    return NewFloorResult(target, True, reqs, made, installed, message)

@@ -18,12 +18,17 @@ resolved again, so a dependency that the new Python needs and the old did not (a
 ``python_version < "3.11"``) is added. An editable install is reinstalled from its project
 folder with ``--editable DIR``: that option is built here from what the disk says, never from
 user text. A distribution whose metadata cannot be read is left out and named in the output.
-The new environment is made by ``python -m venv``, whatever tool made the old one.
+The new environment is made by ``python -m venv``, whatever tool made the old one. A name read
+from the disk becomes a requirement only when it is a valid project name (a METADATA ``Name:
+evil @ file:///...`` is left out, with a sentence). Afterwards the ``REQUESTED`` marks are as
+they were: pip marks everything it was told to install, so the marks of what the user had not
+asked for are taken off again.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 import time
@@ -46,20 +51,38 @@ class RebuildPlan:
     requirements: tuple[str, ...]  # "name==version"
     editables: tuple[str, ...]  # project folders of editable installs
     skipped: tuple[str, ...]  # sentences about what is left out
+    requested: frozenset[str] = frozenset()  # canonical names the user asked for (REQUESTED)
+
+
+# A legacy version pinned with ===: plain characters only, so the pin stays one requirement.
+_LEGACY_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+!-]*")
 
 
 def plan_rebuild(packages: PackageSet) -> RebuildPlan:
     from packaging.version import InvalidVersion, Version
 
+    from venv_tui.text import is_project_name, printable
+
     requirements: list[str] = []
     editables: list[str] = []
     skipped: list[str] = []
+    requested: set[str] = set()
     for dist in packages.distributions:
-        if dist.inherited or dist.key in NOT_REINSTALLED:
+        if dist.inherited:
+            continue
+        if not is_project_name(dist.name):
+            # A METADATA Name such as "evil @ file:///..." would be a whole requirement for pip.
+            skipped.append(
+                f"{printable(dist.name)!r} is left out: its metadata Name is not a project name"
+            )
+            continue
+        if dist.key in NOT_REINSTALLED:
             continue
         if dist.problem:
             skipped.append(f"{dist.name} is left out: {dist.problem}")
             continue
+        if dist.requested:
+            requested.add(dist.key)
         if dist.editable:
             if dist.editable_location and os.path.isdir(dist.editable_location):
                 editables.append(dist.editable_location)
@@ -71,8 +94,60 @@ def plan_rebuild(packages: PackageSet) -> RebuildPlan:
             operator = "=="
         except InvalidVersion:
             operator = "==="  # a legacy version string: only an exact text match pins it
+            if not _LEGACY_VERSION.fullmatch(dist.version):
+                skipped.append(
+                    f"{dist.name} is left out: its version {printable(dist.version)!r} cannot be pinned"
+                )
+                continue
         requirements.append(f"{dist.name}{operator}{dist.version}")
-    return RebuildPlan(tuple(requirements), tuple(editables), tuple(skipped))
+    return RebuildPlan(tuple(requirements), tuple(editables), tuple(skipped), frozenset(requested))
+
+
+def restore_requested(env: str, requested: frozenset[str]) -> list[str]:
+    """Put the ``REQUESTED`` marks back as they were before the rebuild.
+
+    pip marks every requirement named on its command line as requested, and a rebuild names
+    every package it reinstalls; afterwards only what the user had asked for keeps the mark
+    (``pip list --not-required`` and the app's "top level" depend on it). The mark is a file in
+    the dist-info folder listed in ``RECORD``: both change together, so ``pip uninstall`` still
+    removes everything. Returns sentences about marks that could not be changed."""
+    from venv_tui.services.packages import read_packages
+    from venv_tui.services.site import open_site
+
+    problems: list[str] = []
+    for dist in read_packages(open_site(env)).distributions:
+        if dist.inherited or dist.kind != "dist-info" or dist.key in NOT_REINSTALLED:
+            continue
+        want = dist.key in requested
+        if want == dist.requested:
+            continue
+        try:
+            _set_requested(dist.metadata_path, want)
+        except OSError as err:
+            problems.append(f"the REQUESTED mark of {dist.name} could not be changed ({err.strerror})")
+    return problems
+
+
+def _set_requested(dist_info: str, want: bool) -> None:
+    from venv_tui import files
+    from venv_tui.config import write_atomic
+
+    marker = os.path.join(dist_info, "REQUESTED")
+    record = os.path.join(dist_info, "RECORD")
+    line = f"{os.path.basename(dist_info)}/REQUESTED,,"
+    try:
+        lines = files.read_text(record, files.LIMIT_RECORD).splitlines()
+    except files.Unreadable:
+        lines = []
+    kept = [entry for entry in lines if entry.split(",", 1)[0] != line.split(",", 1)[0]]
+    if want:
+        with open(marker, "wb"):
+            pass
+        kept.append(line)
+    else:
+        os.unlink(marker)
+    if lines:
+        write_atomic(record, ("\n".join(kept) + "\n").encode("utf-8"))
 
 
 def _aside_path(target: str) -> str:
@@ -163,6 +238,8 @@ def rebuild_environment(
     if not result.ok:
         _restore(target, aside, say)
         return result
+    for sentence in restore_requested(target, plan.requested):
+        say(f"venv-tui: {sentence}")
     shutil.rmtree(aside, ignore_errors=True)
     if os.path.lexists(aside):
         say(

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from venv_tui import files
 from venv_tui.model import Interpreter, InterpreterSource
 from venv_tui.services.pyvenv import PYVENV_CFG
 
@@ -141,14 +142,14 @@ def is_pyenv_shim(path: str, environ: Mapping[str, str]) -> bool:
 
 
 def _read_version_file(path: str) -> list[str] | None:
-    """The version names in a pyenv version file, or None when there is no such file."""
+    """The version names in a pyenv version file, or None when there is no such file (or it is
+    not a regular file: a named pipe there must not hang discovery)."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            text = fh.read(4096)
-    except OSError:
+        data, _ = files.read_head(path, 4096)
+    except files.Unreadable:
         return None
     names: list[str] = []
-    for line in text.splitlines():
+    for line in data.decode("utf-8", "replace").splitlines():
         line = line.split("#", 1)[0]
         names += line.split()
     return names
@@ -232,10 +233,10 @@ def _patchlevel(prefix: str, short: str) -> str | None:
     for suffix in ("", "t", "m"):
         path = os.path.join(prefix, "include", f"python{short}{suffix}", "patchlevel.h")
         try:
-            with open(path, "rb") as fh:
-                match = _PATCHLEVEL.search(fh.read(16384))
-        except OSError:
+            head, _ = files.read_head(path, 16384)
+        except files.Unreadable:
             continue
+        match = _PATCHLEVEL.search(head)
         if match:
             return match.group(1).decode("ascii", "replace").rstrip("+")
     return None
