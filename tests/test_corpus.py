@@ -1074,8 +1074,8 @@ def test_escape_sequences_from_disk_never_reach_the_terminal(small_floor: tuple[
 def test_a_hostile_name_on_disk_never_reaches_pip_in_a_rebuild(
     small_floor: tuple[Path, Path], story_wheels: str, tmp_path: Path
 ) -> None:
-    from venv_tui.services.actions.rebuild import rebuild_environment
-
+    """``venv-tui rebuild`` with a real pip run, offline: a METADATA Name that is a whole
+    requirement (``evil @ file:///...``) is left out with a sentence, never installed."""
     env, site = small_floor
     payload = tmp_path / "payload"
     story.build_wheel(str(payload), "evil", "1.0")
@@ -1083,15 +1083,16 @@ def test_a_hostile_name_on_disk_never_reaches_pip_in_a_rebuild(
     hostile = site / "evil-1.0.dist-info"
     hostile.mkdir()
     (hostile / "METADATA").write_text(f"Metadata-Version: 2.1\nName: evil @ file://{wheel}\nVersion: 1.0\n")
-    lines: list[str] = []
-    result = rebuild_environment(
-        str(env),
-        python=sys.executable,
-        on_line=lines.append,
-        extra_args=["--no-index", "--find-links", story_wheels],
+    done = cli(
+        "rebuild", str(env), "--python", os.path.realpath(getattr(sys, "_base_executable", sys.executable)), "--no-index", "--find-links", story_wheels, "--json",
+        env={"PIP_CONFIG_FILE": os.devnull},
+        timeout=300,
     )
-    assert result.ok, result.output_tail
+    assert done.returncode == 0, done.stderr[-2000:]
     installed = {p.name.split("-")[0].lower() for p in site.iterdir() if p.name.endswith(".dist-info")}
     assert {"a", "b"} <= installed and "evil" not in installed
-    assert not any(f"file://{wheel}" in " ".join(result.args) for _ in [0])
-    assert any("evil" in line and "left out" in line for line in lines), lines
+    result = json.loads(done.stdout)
+    assert result["ok"] and not any("evil" in r for r in result["requirements"]), result
+    pip_lines = [ln for ln in done.stderr.splitlines() if ln.startswith(("Processing", "Installing", "Successfully"))]
+    assert pip_lines and not any("evil" in ln for ln in pip_lines), pip_lines
+    assert "evil" in done.stderr and "left out" in done.stderr, done.stderr[-2000:]
