@@ -617,3 +617,14 @@ def test_include_limits(tmp_path: Path) -> None:
         write(tmp_path, f"d{i}.txt", f"-r d{i + 1}.txt\n-c d{i + 1}.txt\n")
     write(tmp_path, "d20.txt", "A\n")
     assert "would read more than 1000 files" in str(bad(str(tmp_path / "d0.txt")))
+
+
+def test_a_socket_as_a_source_is_named() -> None:
+    import socket
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:  # a socket's path must be short
+        path = os.path.join(folder, "requirements.txt")
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(path)
+            assert str(bad(path)) == f"{path} is a socket, not a file"

@@ -124,6 +124,13 @@ def _read(path: str, limit: int, *, whole: bool) -> tuple[bytes, bool]:
     try:
         fd = os.open(path, _FLAGS)
     except OSError as err:
+        # A socket cannot be opened at all (ENXIO): say what it is rather than the errno.
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            mode = stat.S_IFREG
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise Unreadable(path, f"not a regular file ({kind_of(mode)})") from None
         raise Unreadable(path, os_reason(err)) from None
     try:
         st = os.fstat(fd)
