@@ -628,3 +628,15 @@ def test_a_socket_as_a_source_is_named() -> None:
         with socket.socket(socket.AF_UNIX) as sock:
             sock.bind(path)
             assert str(bad(path)) == f"{path} is a socket, not a file"
+
+
+def test_a_source_holds_a_bounded_number_of_requirements(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from venv_tui.services.sources import requirements
+
+    monkeypatch.setattr(requirements, "MAX_REQUIREMENTS", 10)  # five million in use
+    write(tmp_path, "more.txt", "B\n" * 6)
+    path = write(tmp_path, "requirements.txt", "A\n" * 5 + "-r more.txt\n")
+    err = bad(path)
+    assert err.line == 6 and "more than 10 requirements" in str(err) and "more.txt" in str(err)
+    write(tmp_path, "more.txt", "B\n" * 5)
+    assert [r.name for r in load_source(path).requirements] == ["A"] * 5 + ["B"] * 5

@@ -9,8 +9,9 @@ requirement line but not to its text. What pip would fetch over the network (a `
 not read: a warning says so.
 
 Every step is linear in the line's length (no expression that backtracks: a line of 80,000
-spaces costs what its length costs), and includes are bounded: :data:`MAX_INCLUDE_DEPTH` files
-inside each other, :data:`MAX_INCLUDED_FILES` files read in all.
+spaces costs what its length costs), and what one source may hold is bounded:
+:data:`MAX_INCLUDE_DEPTH` files inside each other, :data:`MAX_INCLUDED_FILES` files read in all,
+:data:`MAX_REQUIREMENTS` requirements.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ _FLAGS = frozenset({"--pre", "--prefer-binary", "--no-index", "--require-hashes"
 _PER_REQUIREMENT = frozenset({"--hash", "--config-settings", "--global-option"})
 MAX_INCLUDE_DEPTH = 100  # files included inside each other (-r a -> -r b -> ...)
 MAX_INCLUDED_FILES = 1000  # files read in all for one source
+MAX_REQUIREMENTS = 5_000_000  # a 100 MB file of ordinary lines holds about 3.3 million
 _ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")
 
 
@@ -74,6 +76,9 @@ class _State:
         self.options: list[str] = []
         self.warnings: list[str] = []
         self.files_read = 1
+        # A requirement text already parsed in this source (a file of one line repeated a million
+        # times must not cost a million parses): its name and URL.
+        self.known: dict[str, tuple[str, str | None]] = {}
 
 
 def strip_comment(line: str) -> str:
@@ -134,7 +139,13 @@ def _parse(path: str, text: str, constraint: bool, stack: tuple[str, ...], state
         if line[0] == "-":
             _option_line(path, number, line, constraint, stack, state)
         else:
-            state.requirements.append(_requirement_line(path, number, line, constraint))
+            if len(state.requirements) >= MAX_REQUIREMENTS:
+                raise BadInput(
+                    f"more than {MAX_REQUIREMENTS:,} requirements; the rest is not read",
+                    path=path,
+                    line=number,
+                )
+            state.requirements.append(_requirement_line(path, number, line, constraint, state.known))
 
 
 def _split(path: str, number: int, line: str) -> list[str]:
@@ -254,25 +265,30 @@ def _editable(path: str, number: int, value: str | None, constraint: bool) -> So
     )
 
 
-def _requirement_line(path: str, number: int, line: str, constraint: bool) -> SourceRequirement:
+def _requirement_line(
+    path: str, number: int, line: str, constraint: bool, known: dict[str, tuple[str, str | None]]
+) -> SourceRequirement:
     # pip: the requirement is every token up to the first that starts with "-".
-    words = line.split(" ")
-    for index, word in enumerate(words):
-        if word.startswith("-"):
-            text = " ".join(words[:index]).strip()
-            _per_requirement_options(path, number, " ".join(words[index:]))
-            break
-    else:
-        text = line
-    if _SCHEME.match(text) or _looks_like_path(text):
-        return _url_line(path, number, text, constraint)
-    req = requirement(text, path=path, line=number)
+    text = line
+    if " -" in line:
+        words = line.split(" ")
+        for index, word in enumerate(words):
+            if word.startswith("-"):
+                text = " ".join(words[:index]).strip()
+                _per_requirement_options(path, number, " ".join(words[index:]))
+                break
+    found = known.get(text)
+    if found is None:
+        if _SCHEME.match(text) or _looks_like_path(text):
+            return _url_line(path, number, text, constraint)
+        req = requirement(text, path=path, line=number)
+        found = known[text] = (req.name, req.url or None)
     return SourceRequirement(
         text=text,
-        name=req.name,
+        name=found[0],
         line=number,
         origin=path,
-        url=req.url or None,
+        url=found[1],
         constraint=constraint,
     )
 
