@@ -1096,3 +1096,25 @@ def test_a_hostile_name_on_disk_never_reaches_pip_in_a_rebuild(
     pip_lines = [ln for ln in done.stderr.splitlines() if ln.startswith(("Processing", "Installing", "Successfully"))]
     assert pip_lines and not any("evil" in ln for ln in pip_lines), pip_lines
     assert "evil" in done.stderr and "left out" in done.stderr, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("requirements.txt", f"A\nevil{ESCAPES}>>1\n"),
+        ("requirements.txt", f"A\n--frob{ESCAPES}\n"),
+        ("requirements.txt", f"-r more{ESCAPES}.txt\n"),
+        ("requirements.txt", "\0" * 100_000 + "\n"),
+        ("robot.py", f"# /// script\n#{ESCAPES}\n# ///\n"),
+        ("pyproject.toml", f'[dependency-groups]\n"g{ESCAPES}" = [{{include-group = "nope"}}]\n'),
+    ],
+    ids=["requirement", "option", "include", "nul-bytes", "block-line", "group-name"],
+)
+def test_text_from_a_source_is_escaped_in_its_sentence(name: str, text: str, plain_env: str, tmp_path: Path) -> None:
+    (tmp_path / name).write_text(text)
+    argv = ["check", str(tmp_path / name), "--env", plain_env]
+    if name == "pyproject.toml":
+        argv += ["--group", f"g{ESCAPES}"]
+    err = one_sentence(cli(*argv))
+    assert not any(ch in err.rstrip("\n") for ch in "\x1b\x07\x00"), repr(err)
+    assert len(err) < 600, err

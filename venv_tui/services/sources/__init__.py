@@ -159,7 +159,9 @@ def read_text(path: str) -> str:
     try:
         data = files.read_bytes(path, files.LIMIT_SOURCE)
     except files.Unreadable as err:
-        raise BadInput(f"{files.shown(path)} {unreadable_sentence(err.reason)}") from None
+        from venv_tui.text import printable
+
+        raise BadInput(f"{printable(files.shown(path))} {unreadable_sentence(err.reason)}") from None
     return decode(data, path)
 
 
@@ -199,11 +201,19 @@ def find_line(text: str, pattern: re.Pattern[str], start: int = 0) -> int | None
     return line_of(text, match.start()) if match else None
 
 
+def quoted(text: str, limit: int = 80) -> str:
+    """Text from a file as it goes into a message: one short line, control characters escaped
+    (a requirement or a group name can hold a terminal escape sequence)."""
+    from venv_tui.text import printable
+
+    return printable(shorten(text, limit))
+
+
 def invalid(what: str, text: str, err: Exception, *, path: str | None, line: int | None) -> BadInput:
     """BadInput "'B>>2' is not a valid requirement (packaging's reason)", the text cut short."""
     reason = str(err).strip().splitlines()[0] if str(err).strip() else "it cannot be read"
     return BadInput(
-        f"'{shorten(text)}' is not a valid {what} ({reason.rstrip('.')})", path=path, line=line
+        f"'{quoted(text)}' is not a valid {what} ({quoted(reason.rstrip('.'), 200)})", path=path, line=line
     )
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from venv_tui.errors import BadInput, shorten
+from venv_tui.errors import BadInput
 from venv_tui.model import RequirementSource, SourceRequirement
-from venv_tui.services.sources import parse_requirement
+from venv_tui.services.sources import parse_requirement, quoted
 
 _TYPE = re.compile(r"[a-zA-Z0-9-]+")
 _OPENING = re.compile(r"(?m)^# /// script$")
@@ -65,7 +65,7 @@ def _unclosed(lines: list[str], opening: int, path: str) -> None:
     if stop < len(lines) and lines[stop].startswith("#") and _CLOSING in lines[stop + 1 :]:
         raise BadInput(
             "a line of the '# /// script' block must be '#' alone or start with '# ' "
-            f"('{shorten(lines[stop], 40)}' does not)",
+            f"('{quoted(lines[stop], 40)}' does not)",
             path=path,
             line=stop + 1,
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 from venv_tui.errors import BadInput
 from venv_tui.model import RequirementSource, SourceRequirement
-from venv_tui.services.sources import parse_requirement
+from venv_tui.services.sources import parse_requirement, quoted
 from venv_tui.tomlread import Positions
 
 MAX_INCLUDE_DEPTH = 100  # groups including groups; real projects use two or three
@@ -125,7 +125,8 @@ def _groups(
     for name in table:
         if _normal(name) in by_name:
             raise BadInput(
-                f"dependency groups '{by_name[_normal(name)]}' and '{name}' have the same name",
+                f"dependency groups '{quoted(by_name[_normal(name)])}' and '{quoted(name)}' "
+                "have the same name",
                 path=path,
             )
         by_name[_normal(name)] = name
@@ -145,7 +146,8 @@ def _groups(
         parsed = {_normal(name): resolver.lookup(name) for name in written}
     except (ExceptionGroup, DuplicateGroupNames, LookupError, TypeError, ValueError) as err:
         causes = getattr(err, "exceptions", None) or [err]
-        raise BadInput(f"the dependency groups cannot be resolved: {causes[0]}", path=path) from None
+        message = f"the dependency groups cannot be resolved: {quoted(str(causes[0]), 200)}"
+        raise BadInput(message, path=path) from None
     # packaging hands back the very Requirement objects it parsed per group: map each to the
     # string it came from, and so to its line.
     origin: dict[int, SourceRequirement] = {}
@@ -179,8 +181,8 @@ def _walk(
     def enter(name: str) -> None:
         if len(trail) >= MAX_INCLUDE_DEPTH:
             raise BadInput(
-                f"dependency group '{trail[0]}' includes groups more than {MAX_INCLUDE_DEPTH} deep "
-                f"({' -> '.join(trail[:3])} -> …)",
+                f"dependency group '{quoted(trail[0])}' includes groups more than {MAX_INCLUDE_DEPTH} deep "
+                f"({quoted(' -> '.join(trail[:3]), 200)} -> …)",
                 path=path,
                 line=_key_line(lines, trail[-1], section),
             )
@@ -198,13 +200,14 @@ def _walk(
         name = by_name.get(_normal(include))
         if name is None:
             raise BadInput(
-                f"there is no dependency group '{include}' ({_existing('groups', table)})",
+                f"there is no dependency group '{quoted(include)}' ({_existing('groups', table)})",
                 path=path,
                 line=_key_line(lines, trail[-1], section),
             )
         if name in on_trail:
             chain = " -> ".join((*trail[trail.index(name) :], name))
-            raise BadInput(f"dependency groups include each other in a cycle ({chain})", path=path)
+            message = f"dependency groups include each other in a cycle ({quoted(chain, 200)})"
+            raise BadInput(message, path=path)
         if name not in written:
             enter(name)
 
@@ -224,7 +227,7 @@ def _own_entries(
     where = lines.key(name, section, in_table=True) if section is not None else None
     line = None if where is None else lines.line(where)
     if not isinstance(entries, list):
-        raise BadInput(f"dependency group '{name}' must be a list", path=path, line=line)
+        raise BadInput(f"dependency group '{quoted(name)}' must be a list", path=path, line=line)
     includes: list[str] = []
     strings: list[Any] = []
     for entry in entries:
@@ -232,7 +235,7 @@ def _own_entries(
             include = entry.get("include-group")
             if set(entry) != {"include-group"} or not isinstance(include, str):
                 raise BadInput(
-                    f'dependency group \'{name}\' has a table that is not {{include-group = "name"}}',
+                    f"dependency group '{quoted(name)}' has a table that is not {{include-group = \"name\"}}",
                     path=path,
                     line=line,
                 )
@@ -251,7 +254,7 @@ def _key_line(lines: Positions, key: str, section: int | None) -> int | None:
 def _existing(what: str, table: dict[str, Any]) -> str:
     if not table:
         return f"the file declares no {what}"
-    return f"the {what} are: " + ", ".join(sorted(table))
+    return quoted(f"the {what} are: " + ", ".join(sorted(table)), 300)
 
 
 def _strings(
@@ -260,7 +263,7 @@ def _strings(
     """Each string of the list assigned at ``key_at``, with the line it is written on."""
     key_line = None if key_at is None else lines.line(key_at)
     if not isinstance(values, list):
-        raise BadInput(f"'{where}' must be a list of strings", path=path, line=key_line)
+        raise BadInput(f"'{quoted(where)}' must be a list of strings", path=path, line=key_line)
     string_lines = lines.array_string_lines(key_at)
     if len(string_lines) != sum(isinstance(v, str) for v in values):
         string_lines = []  # written in a way the scan does not follow (dotted keys): no lines
@@ -268,6 +271,6 @@ def _strings(
     strings = iter(string_lines)
     for index, value in enumerate(values, 1):
         if not isinstance(value, str):
-            raise BadInput(f"entry {index} of '{where}' is not a string", path=path, line=key_line)
+            raise BadInput(f"entry {index} of '{quoted(where)}' is not a string", path=path, line=key_line)
         result.append(parse_requirement(value, path=path, line=next(strings, None)))
     return result

@@ -20,10 +20,10 @@ import os
 import re
 import shlex
 
-from venv_tui.errors import BadInput, shorten
+from venv_tui.errors import BadInput
 from venv_tui.files import shown
 from venv_tui.model import RequirementSource, SourceRequirement
-from venv_tui.services.sources import decode, invalid, read_text, requirement, unreadable_sentence
+from venv_tui.services.sources import decode, invalid, quoted, read_text, requirement, unreadable_sentence
 
 _ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^file:")
@@ -152,7 +152,7 @@ def _split(path: str, number: int, line: str) -> list[str]:
     try:
         return shlex.split(line, comments=False)
     except ValueError as err:
-        raise BadInput(f"the line cannot be read ({err})", path=path, line=number) from None
+        raise BadInput(f"the line cannot be read ({quoted(str(err))})", path=path, line=number) from None
 
 
 def _option_line(
@@ -183,15 +183,15 @@ def _take_option(path: str, number: int, tokens: list[str]) -> tuple[str, str | 
         if eq:
             return _WITH_VALUE[key], inline, rest
         if not rest:
-            raise BadInput(f"option '{key}' needs a value", path=path, line=number)
+            raise BadInput(f"option '{quoted(key)}' needs a value", path=path, line=number)
         return _WITH_VALUE[key], rest[0], rest[1:]
     if key in _PER_REQUIREMENT:
-        raise BadInput(f"option '{key}' belongs after a requirement", path=path, line=number)
+        raise BadInput(f"option '{quoted(key)}' belongs after a requirement", path=path, line=number)
     if not key.startswith("-"):
         raise BadInput(
-            f"'{token}' is not an option (one line holds one requirement)", path=path, line=number
+            f"'{quoted(token)}' is not an option (one line holds one requirement)", path=path, line=number
         )
-    raise BadInput(f"unknown option '{key}'", path=path, line=number)
+    raise BadInput(f"unknown option '{quoted(key)}'", path=path, line=number)
 
 
 def _include(
@@ -206,19 +206,21 @@ def _include(
     if "\0" in value:
         raise BadInput("the included file's path contains a NUL byte", path=path, line=number)
     if _SCHEME.match(value) and not value.startswith("file:"):
-        state.warnings.append(f"{path}, line {number}: {shown(value)} is on the network and was not read")
+        state.warnings.append(
+            f"{_shown(path)}, line {number}: {_shown(value)} is on the network and was not read"
+        )
         return
     if value.startswith("file:"):
         value = re.sub(r"^file:(//)?", "", value)
     if len(stack) >= MAX_INCLUDE_DEPTH:
         raise BadInput(
-            f"including {shown(value)} would nest files more than {MAX_INCLUDE_DEPTH} deep",
+            f"including {_shown(value)} would nest files more than {MAX_INCLUDE_DEPTH} deep",
             path=path,
             line=number,
         )
     if state.files_read >= MAX_INCLUDED_FILES:
         raise BadInput(
-            f"including {shown(value)} would read more than {MAX_INCLUDED_FILES} files",
+            f"including {_shown(value)} would read more than {MAX_INCLUDED_FILES} files",
             path=path,
             line=number,
         )
@@ -227,7 +229,7 @@ def _include(
     real = os.path.realpath(target)
     if real in stack:
         chain = " -> ".join(os.path.basename(p) for p in (*stack, real))
-        message = f"including {shown(value)} makes a cycle ({shorten(chain, 200)})"
+        message = f"including {_shown(value)} makes a cycle ({quoted(chain, 200)})"
         raise BadInput(message, path=path, line=number)
     from venv_tui import files
 
@@ -235,13 +237,22 @@ def _include(
         data = files.read_bytes(target, files.LIMIT_SOURCE)
     except files.Unreadable as err:
         reason = unreadable_sentence(err.reason)
-        raise BadInput(f"the included file {shown(value)} {reason}", path=path, line=number) from None
+        message = f"the included file {_shown(value)} {reason}"
+        raise BadInput(message, path=path, line=number) from None
     try:
         text = decode(data, target)
     except BadInput as err:
-        raise BadInput(f"the included file {shown(value)}: {err}", path=path, line=number) from None
+        message = f"the included file {_shown(value)}: {err}"
+        raise BadInput(message, path=path, line=number) from None
     state.files_read += 1
     _parse(target, text, constraint, stack, state)
+
+
+def _shown(value: str) -> str:
+    """A path from the file as it goes into a message: cut short, control characters escaped."""
+    from venv_tui.text import printable
+
+    return printable(shown(value))
 
 
 def _editable(path: str, number: int, value: str | None, constraint: bool) -> SourceRequirement:
@@ -297,7 +308,7 @@ def _per_requirement_options(path: str, number: int, options: str) -> None:
     for token in _split(path, number, options):
         key = token.partition("=")[0]
         if key not in _PER_REQUIREMENT and token.startswith("-"):
-            raise BadInput(f"unknown option '{key}'", path=path, line=number)
+            raise BadInput(f"unknown option '{quoted(key)}'", path=path, line=number)
 
 
 def _looks_like_path(text: str) -> bool:
@@ -353,4 +364,4 @@ def _url_line(path: str, number: int, text: str, constraint: bool) -> SourceRequ
 
 def _check_name(name: str, path: str, number: int) -> None:
     if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", name):
-        raise BadInput(f"'{name}' is not a valid project name", path=path, line=number)
+        raise BadInput(f"'{quoted(name)}' is not a valid project name", path=path, line=number)
