@@ -42,7 +42,7 @@ def loads(
     too_deep = positions.nesting_beyond(MAX_NESTING)
     if too_deep is not None:
         raise BadInput(
-            f"{what} nests arrays or tables more than {MAX_NESTING} deep",
+            f"{what} is nested too deeply (arrays or tables more than {MAX_NESTING} deep)",
             path=path,
             line=positions.line(too_deep) + line_offset,
         )
