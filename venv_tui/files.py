@@ -81,6 +81,21 @@ def os_reason(err: OSError) -> str:
     return (err.strerror or type(err).__name__).lower()
 
 
+def why_missing(path: str) -> str:
+    """How to end "PATH ..." for a path where nothing can be found: "does not exist", or the
+    true reason when it may well exist ("cannot be reached (permission denied)")."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return "does not exist"
+    except ValueError:
+        return "cannot be used (the path contains a NUL byte)"
+    except OSError as err:
+        reason = os_reason(err)
+        return reason if reason.startswith("does not exist") else f"cannot be reached ({reason})"
+    return "exists"
+
+
 def check_path(path: str) -> None:
     """BadInput for a path that no system call can take (empty, NUL byte)."""
     if not path:
