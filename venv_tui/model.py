@@ -36,7 +36,7 @@ Health = Literal["ok", "broken"]
 # Status of one requirement against one environment (DESIGN.md, `check`).
 Status = Literal["ok", "missing", "wrong-version", "extra-missing", "not-applicable", "unverifiable"]
 
-SourceKind = Literal["script", "requirements", "pyproject", "imports"]
+SourceKind = Literal["script", "requirements", "pyproject", "imports", "pylock"]
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,7 @@ class RequirementSource:
     extras: tuple[str, ...] = ()  # pyproject optional-dependency groups that were chosen
     groups: tuple[str, ...] = ()  # pyproject dependency-groups that were chosen
     warnings: tuple[str, ...] = ()  # sentences about parts that were skipped (dynamic deps ...)
+    environments: tuple[str, ...] = ()  # a lock's environment markers: one must hold for the floor
 
     @property
     def display_name(self) -> str:
@@ -257,6 +258,71 @@ class ShellCommand:
     argv: tuple[str, ...]
     env: dict[str, str] = field(hash=False, compare=False, default_factory=dict)
     cleanup: tuple[str, ...] = ()  # temporary files (an rcfile) to remove afterwards
+
+
+# -- the index: outdated and vulnerable packages (services/index) ---------------------------
+
+
+@dataclass(frozen=True)
+class OutdatedPackage:
+    """A distribution with a newer version on the index that its floor can install."""
+
+    name: str
+    version: str  # installed
+    latest: str  # the newest installable on the index
+
+
+@dataclass(frozen=True)
+class FloorOutdated:
+    """What is outdated on one floor."""
+
+    environment: str
+    packages: tuple[OutdatedPackage, ...]  # only what is outdated, sorted by name
+    index: str | None = None  # the main index its pip would use (None: --no-index)
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    cached_at: float | None = None  # oldest cached answer used (epoch seconds); None: all fresh
+    unchecked: tuple[str, ...] = ()  # names with no answer at all (index down, nothing cached)
+    problem: str | None = None  # a sentence when the floor itself could not be read
+
+
+@dataclass(frozen=True)
+class OutdatedReport:
+    floors: tuple[FloorOutdated, ...]
+    problem: str | None = None  # the index could not be reached, or answered garbage
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class Vulnerability:
+    id: str  # "GHSA-...", "PYSEC-..."
+    summary: str
+    fixed_in: tuple[str, ...]  # versions that fix it (newer than the installed one)
+    aliases: tuple[str, ...]  # "CVE-..." and the other ids of the same vulnerability
+
+
+@dataclass(frozen=True)
+class VulnerablePackage:
+    name: str
+    version: str
+    vulnerabilities: tuple[Vulnerability, ...]
+
+
+@dataclass(frozen=True)
+class FloorAudit:
+    environment: str
+    packages: tuple[VulnerablePackage, ...]  # only affected packages, sorted by name
+    unchecked: tuple[str, ...] = ()  # names the service gave no answer for
+    problem: str | None = None  # a sentence when the floor itself could not be read
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    service: Literal["osv", "pypi"]
+    service_url: str
+    floors: tuple[FloorAudit, ...]
+    problem: str | None = None  # the service could not be reached, or answered garbage
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)

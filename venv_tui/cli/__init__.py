@@ -37,6 +37,10 @@ COMMAND_MODULES: dict[str, str] = {
     "upgrade": "actions",
     "rebuild": "actions",
     "shell": "actions",
+    "outdated": "index",
+    "audit": "index",
+    "export": "export",
+    "diff": "export",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
 

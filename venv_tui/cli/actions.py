@@ -9,7 +9,18 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from venv_tui.cli.common import EXIT_CONFLICT, EXIT_OK, Command, add_json, err, existing, out, progress
+from venv_tui.cli.common import (
+    EXIT_CONFLICT,
+    EXIT_OK,
+    Command,
+    add_index,
+    add_json,
+    err,
+    existing,
+    index_options,
+    out,
+    progress,
+)
 from venv_tui.errors import BadInput
 
 if TYPE_CHECKING:
@@ -24,30 +35,6 @@ def _python_arg(p: argparse.ArgumentParser, *, required: bool = False) -> None:
         required=required,
         help="the interpreter: 3.12, 3.8.18, python3.13, pypy3, a pyenv version name or a path",
     )
-
-
-def _index_args(p: argparse.ArgumentParser) -> None:
-    group = p.add_argument_group("index (as pip takes them)")
-    group.add_argument("--index-url", metavar="URL")
-    group.add_argument("--extra-index-url", metavar="URL", action="append", default=[])
-    group.add_argument("--find-links", metavar="DIR", action="append", default=[])
-    group.add_argument("--no-index", action="store_true")
-
-
-def index_options(args: argparse.Namespace) -> list[str]:
-    """pip's index options from the parsed INDEX arguments. Each value is one argument after its
-    option; a value that looks like an option is refused (it would be read as one)."""
-    options: list[str] = []
-    pairs = [("--index-url", args.index_url)] if args.index_url else []
-    pairs += [("--extra-index-url", url) for url in args.extra_index_url]
-    pairs += [("--find-links", folder) for folder in args.find_links]
-    for option, value in pairs:
-        if not value or value.startswith("-") or "\0" in value or "\n" in value:
-            raise BadInput(f"{option} needs a URL or a folder, not '{value}'")
-        options += [option, value]
-    if args.no_index:
-        options.append("--no-index")
-    return options
 
 
 def _create_args(p: argparse.ArgumentParser) -> None:
@@ -101,7 +88,7 @@ def _pip_args(what: str, *, index: bool) -> Callable[[argparse.ArgumentParser], 
         p.add_argument("env", metavar="ENV", help="an environment folder or an interpreter path")
         p.add_argument("names", nargs="+", metavar=what)
         if index:
-            _index_args(p)
+            add_index(p)
         add_json(p)
 
     return configure
@@ -141,7 +128,7 @@ def cmd_upgrade(args: argparse.Namespace, services: Services) -> int:
 def _rebuild_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("env", metavar="ENV", help="the environment folder")
     _python_arg(p, required=True)
-    _index_args(p)
+    add_index(p)
     add_json(p)
 
 

@@ -53,7 +53,7 @@ def _check_args(p: argparse.ArgumentParser) -> None:
         "target",
         nargs="?",
         metavar="TARGET",
-        help="a .py script, a requirements file or a pyproject.toml (or its folder)",
+        help="a .py script, a requirements file, a pyproject.toml (or its folder) or a pylock.toml",
     )
     p.add_argument(
         "--env",

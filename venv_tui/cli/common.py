@@ -79,3 +79,36 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 
 def add_roots(parser: argparse.ArgumentParser, help: str = "also search DIR for environments") -> None:
     parser.add_argument("--root", action="append", default=[], metavar="DIR", help=help + " (repeatable)")
+
+
+def add_index(p: argparse.ArgumentParser) -> None:
+    """INDEX: the index options as pip takes them; without them, what the floor's pip would use."""
+    group = p.add_argument_group("index (default: what the environment's pip is configured to use)")
+    group.add_argument("--index-url", metavar="URL", help="the main package index (simple API)")
+    group.add_argument(
+        "--extra-index-url", action="append", default=[], metavar="URL", help="another index (repeatable)"
+    )
+    group.add_argument(
+        "--find-links",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of distributions (repeatable)",
+    )
+    group.add_argument("--no-index", action="store_true", help="use no index, only --find-links folders")
+
+
+def index_options(args: argparse.Namespace) -> list[str]:
+    """pip's index options from the parsed INDEX arguments. Each value is one argument after its
+    option; a value that looks like an option is refused (it would be read as one)."""
+    options: list[str] = []
+    pairs = [("--index-url", args.index_url)] if args.index_url else []
+    pairs += [("--extra-index-url", url) for url in args.extra_index_url]
+    pairs += [("--find-links", folder) for folder in args.find_links]
+    for option, value in pairs:
+        if not value or value.startswith("-") or "\0" in value or "\n" in value:
+            raise BadInput(f"{option} needs a URL or a folder, not '{value}'")
+        options += [option, value]
+    if args.no_index:
+        options.append("--no-index")
+    return options

@@ -13,11 +13,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from venv_tui.model import (
+    AuditReport,
     CheckResult,
     DeletePlan,
     Environment,
     Fit,
     Interpreter,
+    OutdatedReport,
     PackageSet,
     PipResult,
     RequirementSource,
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
 
     from venv_tui.config import Config
     from venv_tui.services.actions.create import NewFloorResult
+    from venv_tui.services.actions.export import Export
+    from venv_tui.services.diff import FloorDiff
+    from venv_tui.services.index.pipconf import IndexSettings
 
 LineCallback = Callable[[str], None]
 
@@ -138,7 +143,7 @@ class Services:
 
     def find_sources(self, folder: str) -> list[str]:
         """Requirement sources in a project folder: PEP 723 scripts, requirements*.txt,
-        pyproject.toml."""
+        pyproject.toml, pylock.toml and pylock.NAME.toml."""
         from venv_tui.services.sources import find_sources
 
         return find_sources(folder)
@@ -297,6 +302,139 @@ class Services:
         if repl:
             return python_command(path, environ=self.environ)
         return shell_command(path, shell=self.config.shell, environ=self.environ)
+
+    # -- export, lock and diff ---------------------------------------------------------------
+
+    def index_settings(
+        self,
+        path_or_site: str | Site,
+        *,
+        index_url: str | None = None,
+        extra_index_urls: Sequence[str] = (),
+        find_links: Sequence[str] = (),
+        no_index: bool = False,
+    ) -> IndexSettings:
+        """The indexes and find-links folders the floor's pip would use (pip's configuration
+        files and ``PIP_*`` variables, read without running pip), these options on top."""
+        from venv_tui.services.index.pipconf import floor_prefix, pip_settings, with_options
+
+        site = self.open_site(path_or_site) if isinstance(path_or_site, str) else path_or_site
+        configured = pip_settings(floor_prefix(site.python, site.path, site.is_venv), self.environ)
+        return with_options(
+            configured,
+            index_url=index_url,
+            extra_index_urls=extra_index_urls,
+            find_links=find_links,
+            no_index=no_index,
+        )
+
+    def export(
+        self,
+        packages: PackageSet,
+        *,
+        fmt: str = "requirements",
+        top_level: bool = False,
+        include_all: bool = False,
+        settings: IndexSettings | None = None,
+    ) -> Export:
+        """The floor as a requirements file or a validated ``pylock.toml`` (the text; nothing
+        is written). Raises ExportFailed naming each distribution whose file cannot be found."""
+        from venv_tui.services.actions.export import export
+
+        if fmt == "pylock" and settings is None:
+            settings = self.index_settings(packages.site)
+        return export(packages, fmt=fmt, top_level=top_level, include_all=include_all, settings=settings)
+
+    def write_export(self, path: str, text: str) -> None:
+        """An export written atomically: readers see the old file or the new one."""
+        from venv_tui.services.actions.export import write_atomic
+
+        write_atomic(path, text)
+
+    def diff(self, left: PackageSet, right: PackageSet) -> FloorDiff:
+        """Two floors compared, distribution by distribution."""
+        from venv_tui.services.diff import diff_packages
+
+        return diff_packages(left, right)
+
+
+    # -- the index (the only network code; never on its own, always when asked) -----------
+
+    def outdated(
+        self,
+        paths: Sequence[str],
+        *,
+        index_url: str | None = None,
+        extra_index_urls: Sequence[str] = (),
+        find_links: Sequence[str] = (),
+        no_index: bool = False,
+        pre: bool = False,
+        timeout: float = 15.0,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> OutdatedReport:
+        """The newest version each floor in ``paths`` could install, where it is newer than
+        what it holds. The indexes are what each floor's pip would use (its configuration
+        files, ``PIP_*``), the options given here on top, as pip applies its own. Each
+        (index, name) is asked once, answers cached for the config's ``index_cache_hours``.
+        Never raises for the network: an index that cannot be reached is the report's
+        ``problem``, its cached answers used. For a worker thread, as :meth:`audit`."""
+        from venv_tui.config import cache_dir
+        from venv_tui.services.index.cache import AnswerCache, cache_hours
+        from venv_tui.services.index.outdated import outdated
+
+        def settings_for(site: Site) -> IndexSettings:
+            return self.index_settings(
+                site,
+                index_url=index_url,
+                extra_index_urls=extra_index_urls,
+                find_links=find_links,
+                no_index=no_index,
+            )
+
+        return outdated(
+            paths,
+            self.packages,
+            settings_for,
+            cache=AnswerCache(cache_dir(self.environ)),
+            hours=cache_hours(self.config),
+            pre=pre,
+            timeout=timeout,
+            cancel=cancel,
+            progress=progress,
+            environ=dict(self.environ),
+        )
+
+    def audit(
+        self,
+        paths: Sequence[str],
+        *,
+        service: str = "osv",
+        service_url: str | None = None,
+        timeout: float = 15.0,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> AuditReport:
+        """Known vulnerabilities of what every floor in ``paths`` holds, from OSV or PyPI's
+        JSON API, each (name, version) asked once. Never raises for the network: a service that
+        cannot be reached is the report's ``problem``. Meant for a worker thread: ``progress``
+        is called as answers come, ``cancel`` returns at once with what was gathered."""
+        from venv_tui.services.index.audit import SERVICE_URLS, audit
+
+        if service not in SERVICE_URLS:
+            from venv_tui.errors import BadInput
+
+            raise BadInput(f"the vulnerability service must be osv or pypi, not {service!r}")
+        configured = getattr(self.config, "audit_service_url", None)
+        return audit(
+            paths,
+            self.packages,
+            service="pypi" if service == "pypi" else "osv",  # narrowed for the type checker
+            service_url=service_url or (configured if isinstance(configured, str) and configured else None),
+            timeout=timeout,
+            cancel=cancel,
+            progress=progress,
+        )
 
     def plan_delete(self, path: str) -> DeletePlan:
         """What deleting ``path`` would remove (the venv's own entries, what stays, the links

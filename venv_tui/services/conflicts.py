@@ -104,6 +104,17 @@ def check_requirement(
         return result("missing", None, f"{name} is not installed, {target_name} needs {text}")
     have = f"{dist.name} {dist.version}"
     if req.url is not None or req.editable:
+        from venv_tui.services.directurl import installed_from
+
+        same = installed_from(dist, req.url) if req.url else None
+        if same is True:
+            return result("ok", dist.version, f"{have} is installed from {req.url}, as {target_name} needs")
+        if same is False:
+            return result(
+                "wrong-version",
+                dist.version,
+                f"{have} is installed, but not from {req.url}, where {target_name} wants it from",
+            )
         return result(
             "unverifiable",
             dist.version,
@@ -190,6 +201,10 @@ def check_source(source: RequirementSource, packages: PackageSet) -> CheckResult
         if source.requires_python
         else None
     )
+    if source.environments and (python is None or python.status != "wrong-version"):
+        from venv_tui.services.sources.pylock import check_environments
+
+        python = check_environments(source.environments, markers, packages.site.python_version) or python
     ok = not any(c.status in _FAILING for c in checks) and not (
         python is not None and python.status == "wrong-version"
     )

@@ -8,6 +8,7 @@ sentence naming the host; an HTTP error status is returned, not raised, so calle
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import urllib.error
@@ -21,6 +22,8 @@ from venv_tui.errors import VenvTuiError
 
 DEFAULT_TIMEOUT = 15.0  # seconds for the whole request, connection and body together
 DEFAULT_LIMIT = 64 * 1024 * 1024  # bytes of body read at most
+DOWNLOAD_LIMIT = 4 * 1024 * 1024 * 1024  # bytes of a file hashed at most (never held in memory)
+DOWNLOAD_TIMEOUT = 600.0  # seconds for hashing one file
 USER_AGENT = f"venv-tui/{__version__}"
 
 
@@ -69,6 +72,43 @@ def post_json(
         url, data=data, headers=_headers({"Content-Type": "application/json"}), method="POST"
     )
     return _request(request, timeout, limit)
+
+
+def hash_url(
+    url: str, algorithm: str = "sha256", *, timeout: float = DOWNLOAD_TIMEOUT, limit: int = DOWNLOAD_LIMIT
+) -> str:
+    """The hex digest of the file at ``url``, streamed (a wheel can be larger than memory
+    should hold). Unreachable when it cannot be fetched whole, including an error status."""
+    scheme = urllib.parse.urlsplit(url).scheme
+    if scheme not in ("http", "https", "file"):
+        raise Unreachable(f"{url} is not an http(s) address")
+    deadline = time.monotonic() + timeout
+    digest = hashlib.new(algorithm)
+    got = 0
+    try:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers=_headers(None)), timeout=timeout
+        ) as reply:
+            while True:
+                if time.monotonic() > deadline:
+                    raise Unreachable(f"{host_of(url)} did not finish sending a file in time")
+                chunk = reply.read(1024 * 1024)
+                if not chunk:
+                    return digest.hexdigest()
+                got += len(chunk)
+                if got > limit:
+                    raise Unreachable(
+                        f"{host_of(url)} sent a file larger than {limit // (1024 * 1024)} MiB; not hashed"
+                    )
+                digest.update(chunk)
+    except urllib.error.HTTPError as err:
+        raise Unreachable(f"{host_of(url)} answered {err.code} for {url}") from None
+    except urllib.error.URLError as err:
+        raise Unreachable(f"{host_of(url)} cannot be reached: {_reason(err.reason)}") from None
+    except TimeoutError:
+        raise Unreachable(f"{host_of(url)} did not answer within {timeout:g} s") from None
+    except (OSError, ValueError) as err:
+        raise Unreachable(f"{host_of(url)} cannot be reached: {_reason(err)}") from None
 
 
 def _headers(extra: Mapping[str, str] | None) -> dict[str, str]:

@@ -28,6 +28,7 @@ _SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", "site-packages", 
 _SCRIPT_SUFFIXES = (".py", ".pyw")
 _FILE_SUFFIXES = (".py", ".pyw", ".toml", ".txt", ".in")
 _FIND_DEPTH = 2
+_LOCK_NAME = re.compile(r"pylock(\.[^.]+)?\.toml")  # PEP 751: pylock.toml, pylock.NAME.toml
 _SNIFF_BYTES = 1 << 20  # a PEP 723 block further than 1 MiB into a file is not worth finding
 
 
@@ -55,6 +56,12 @@ def load_source(
                 raise BadInput(f"{shown(candidate)} cannot be read ({os_reason(err)})") from None
             return load_source(candidate, extras=extras, groups=groups, packages=packages)
         raise BadInput(f"{path} has no pyproject.toml or requirements.txt")
+    from venv_tui.services.sources.pylock import is_lock_path
+
+    if is_lock_path(path):
+        from venv_tui.services.sources.pylock import parse_pylock
+
+        return parse_pylock(read_text(path), path, extras=extras, groups=groups)
     if (extras or groups) and not path.endswith(".toml"):
         chosen = "extras" if extras else "dependency groups"
         raise BadInput(f"{chosen} can only be chosen for a pyproject.toml", path=path)
@@ -81,7 +88,8 @@ def load_source(
 
 def find_sources(folder: str) -> list[str]:
     """Requirement sources in a project folder, sorted: scripts with a PEP 723 ``script``
-    block, ``requirements*.txt`` (and ``requirements/*.txt``), ``pyproject.toml``.
+    block, ``requirements*.txt`` (and ``requirements/*.txt``), ``pyproject.toml``, ``pylock.toml``
+    and ``pylock.NAME.toml``.
 
     Looks at most two folders deep and never inside environments, ``.git`` or
     ``node_modules``; an unreadable folder or file is skipped.
@@ -113,7 +121,7 @@ def _scan(folder: str, depth: int, found: list[str]) -> None:
 
 
 def _is_source(path: str, name: str, in_requirements_dir: bool) -> bool:
-    if name == "pyproject.toml":
+    if name == "pyproject.toml" or _LOCK_NAME.fullmatch(name):
         return True
     if name.endswith(".txt"):
         return name.startswith("requirements") or in_requirements_dir
