@@ -1120,3 +1120,25 @@ def test_text_from_a_source_is_escaped_in_its_sentence(name: str, text: str, pla
     err = one_sentence(cli(*argv))
     assert not any(ch in err.rstrip("\n") for ch in "\x1b\x07\x00"), repr(err)
     assert len(err) < 600, err
+
+
+def test_a_hostile_name_on_disk_never_reaches_an_export(small_floor: tuple[Path, Path], tmp_path: Path) -> None:
+    """``venv-tui export``: what it writes is fed to pip later (``pip install -r``); a METADATA
+    Name that is a whole requirement or an option is left out with a sentence."""
+    env, site = small_floor
+    for folder, name in (
+        ("evil-1.0.dist-info", "evil @ file:///tmp/payload.whl"),
+        ("opt-1.0.dist-info", "--index-url=https://evil.example/simple"),
+        ("esc-1.0.dist-info", f"esc{ESCAPES}"),
+    ):
+        (site / folder).mkdir()
+        (site / folder / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    out = tmp_path / "requirements.txt"
+    done = cli("export", str(env), "-o", str(out))
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    from venv_tui.services.sources import load_source
+
+    written = load_source(str(out))  # what pip would read back
+    assert sorted(r.name for r in written.requirements) == ["A", "B"], written.requirements
+    assert written.options == ()
+    assert "left out" in done.stderr and "\x1b" not in done.stderr
