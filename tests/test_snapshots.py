@@ -1,5 +1,5 @@
 """Pictures of the app on the house (fixed data, fixed size, animations and blinking off,
-workers awaited). The scenes are the ones ``python -m venv_tui.ui.screenshots`` draws.
+workers awaited). The scenes are the ones ``python tests/screenshots.py`` draws.
 
 Update on purpose only: ``pytest tests/test_snapshots.py --snapshot-update``.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from venv_tui.ui.screenshots import Scene, scenes, settle
+from screenshots import Scene, make_app, scenes, settle
 
 SCENES = {scene.name: scene for scene in scenes()}
 
@@ -20,8 +20,6 @@ def _still(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("name", list(SCENES))
 def test_scene(name: str, snap_compare) -> None:
-    from venv_tui.ui.screenshots import make_app
-
     scene: Scene = SCENES[name]
     app = make_app(scene)
     assert snap_compare(app, run_before=scene.steps or settle, terminal_size=scene.size)

@@ -8,13 +8,14 @@ import time
 from collections.abc import Sequence
 
 import pytest
-from ui_data import ATTIC, DEFAULT_PY, FLOOR, HOUSE, INTERPRETERS, FakeServices, demo_app
+from ui_data import ATTIC, DEFAULT_PY, FLOOR, HOUSE, INTERPRETERS, FakeServices, demo_app, wait_readers
 
 from venv_tui.model import Environment, PipResult
 from venv_tui.services import Services, story
-from venv_tui.ui.app import VenvTuiApp, new_conflicts, pick_interpreter
+from venv_tui.ui.app import VenvTuiApp
 from venv_tui.ui.panels.base import Table, tilde
-from venv_tui.ui.watch import Watcher, changed_groups, take_snapshot
+from venv_tui.ui.state import new_conflicts, pick_interpreter
+from venv_tui.ui.watch import FloorSite, SourceFiles, Watcher, changed_groups, take_snapshot
 
 SIZE = (120, 40)
 
@@ -23,7 +24,7 @@ async def settle(pilot, rounds: int = 4) -> None:
     """Workers start workers (floors -> packages, checks): wait until the chain is done."""
     for _ in range(rounds):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await wait_readers(pilot.app)
     await pilot.pause()
 
 
@@ -83,19 +84,20 @@ def test_watcher_reports_changed_groups_only(tmp_path) -> None:
     script.write_text("# one\n")
     folder = tmp_path / "site"
     folder.mkdir()
-    seen: list[frozenset[str]] = []
+    seen: list[frozenset[object]] = []
     watcher = Watcher(seen.append)
-    watcher.set_group("source", [str(script)])
-    watcher.set_group("site", [str(folder)])
+    source, site = SourceFiles(str(script)), FloorSite(str(folder))
+    watcher.set_group(source, [str(script)])
+    watcher.set_group(site, [str(folder)])
     assert watcher.poll() == frozenset()
     script.write_text("# two, longer\n")
-    assert watcher.poll() == frozenset({"source"})
+    assert watcher.poll() == frozenset({source})
     (folder / "A-1.0.dist-info").mkdir()
     os.utime(folder, ns=(time.time_ns(), time.time_ns() + 10**9))
-    assert watcher.poll() == frozenset({"site"})
+    assert watcher.poll() == frozenset({site})
     script.unlink()
-    assert watcher.poll() == frozenset({"source"})
-    assert seen == [frozenset({"source"}), frozenset({"site"}), frozenset({"source"})]
+    assert watcher.poll() == frozenset({source})
+    assert seen == [frozenset({source}), frozenset({site}), frozenset({source})]
 
 
 def test_changed_groups_ignores_new_groups(tmp_path) -> None:
@@ -329,10 +331,10 @@ async def test_install_missing_for_a_script_runs_pip_on_the_lit_floor() -> None:
 
 
 async def test_help_lists_panel_keys() -> None:
-    from venv_tui.ui.app import help_sections
+    from venv_tui.ui.actions import help_sections
 
     sections = dict(help_sections())
-    envs = dict(next(v for k, v in sections.items() if k.startswith("The house")))
+    envs = dict(next(v for k, v in sections.items() if k.startswith("Environments")))
     assert "l" in envs and "d" in envs and "s" in envs
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:

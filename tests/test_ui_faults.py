@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import pytest
+from ui_data import wait_readers
 
 from venv_tui.model import Environment, PipResult
 from venv_tui.services import Services, story
@@ -47,7 +48,7 @@ def real_services(folder: str) -> Services:
 async def settle(pilot, rounds: int = 4) -> None:
     for _ in range(rounds):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await wait_readers(pilot.app)
     await pilot.pause()
 
 
@@ -153,7 +154,7 @@ async def test_base_interpreter_removed_turns_the_floor_broken_and_offers_rebuil
         assert f"its base interpreter folder {base_bin} no longer exists" in reason, reason
         assert app.panel("environments").border_subtitle.endswith("1 broken")
         # Rebuild is offered: the key is in the footer and opens the rebuild form for it.
-        actions = {b.binding.action.removeprefix("app.") for b in app.active_bindings.values()}
+        actions = {b.binding.action.split(".")[-1] for b in app.active_bindings.values()}
         assert "rebuild_env" in actions
         await pilot.press("b")
         await settle(pilot)

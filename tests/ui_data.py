@@ -379,3 +379,12 @@ def demo_app(**kw: object):
     app = VenvTuiApp(services, **kw)  # type: ignore[arg-type]
     app.animation_level = "none"  # no tab underline sliding in a picture
     return app
+
+
+async def wait_readers(app: object) -> None:
+    """Wait for the app's workers except the flows: a flow waits on its dialog until the test
+    answers, so waiting for it would wait forever. (``wait_for_complete([])`` waits for all.)"""
+    import asyncio
+
+    workers = [w for w in app.workers if w.group != "flow"]  # type: ignore[attr-defined]
+    await asyncio.gather(*(w.wait() for w in workers), return_exceptions=True)

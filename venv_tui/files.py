@@ -96,6 +96,16 @@ def why_missing(path: str) -> str:
     return "exists"
 
 
+def working_folder() -> str:
+    """The working folder; when it was deleted under us (``os.getcwd()`` fails), the path the
+    shell still knows it by, else ``/``: nothing is found there, and absolute paths still work."""
+    try:
+        return os.getcwd()
+    except OSError:
+        pwd = os.environ.get("PWD", "")
+        return pwd if os.path.isabs(pwd) else os.sep
+
+
 def check_path(path: str) -> None:
     """BadInput for a path that no system call can take (empty, NUL byte)."""
     if not path:
@@ -162,7 +172,9 @@ def _read(path: str, limit: int, *, whole: bool) -> tuple[bytes, bool]:
                 break
             chunks.append(chunk)
             got += len(chunk)
-        data = b"".join(chunks)
+            if got >= st.st_size:
+                break  # all fstat saw: no second read to learn what the size already says
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as err:
         raise Unreadable(path, os_reason(err)) from None
     finally:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import os
-from typing import TYPE_CHECKING
 
 from venv_tui.cli.common import EXIT_OK, Command, add_json, add_roots, out
 from venv_tui.errors import BadInput
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    import argparse
+
     from venv_tui.services import Services
 
 
@@ -21,7 +22,15 @@ def cmd_pythons(args: argparse.Namespace, services: Services) -> int:
     from venv_tui import report
 
     found = services.interpreters()
-    out(report.dumps(report.pythons_json(found)) if args.json else report.pythons_text(found))
+    python3 = services.python3()
+    if not args.json:
+        out(report.pythons_text(found, python3))
+        return EXIT_OK
+    built: dict[str, list[str]] = {}
+    for env in services.environments():
+        if env.is_venv and env.base_interpreter:
+            built.setdefault(os.path.realpath(env.base_interpreter), []).append(env.path)
+    out(report.dumps(report.pythons_json(found, built, python3)))
     return EXIT_OK
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from venv_tui.model import (
     AuditReport,
     CheckResult,
-    DeletePlan,
     Environment,
     Fit,
+    Floor,
     Interpreter,
     OutdatedReport,
     PackageSet,
@@ -26,7 +25,9 @@ from venv_tui.model import (
     ShellCommand,
     Site,
 )
+from venv_tui.services.deleting import DeleteFacade
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     import threading
 
@@ -39,8 +40,9 @@ if TYPE_CHECKING:
 LineCallback = Callable[[str], None]
 
 
-class Services:
-    """Everything venv-tui knows how to read and change, behind one object."""
+class Services(DeleteFacade):
+    """Everything venv-tui knows how to read and change, behind one object (deleting: its
+    base, :class:`~venv_tui.services.deleting.DeleteFacade`)."""
 
     def __init__(
         self,
@@ -50,10 +52,11 @@ class Services:
         cwd: str | None = None,
     ) -> None:
         from venv_tui.config import Config
+        from venv_tui.files import working_folder
 
         self.config = config if config is not None else Config()
         self.environ: Mapping[str, str] = environ if environ is not None else os.environ
-        self.cwd = cwd or current_folder()
+        self.cwd = cwd or working_folder()  # a deleted working folder leaves absolute paths usable
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -89,6 +92,13 @@ class Services:
     def resolve(self, path: str) -> str:
         """``path``, or for a pyenv shim (what ``which python3`` gives under pyenv) the
         interpreter it would run, read from pyenv's files without running it."""
+        shims = os.path.join(
+            self.environ.get("PYENV_ROOT")
+            or os.path.join(self.environ.get("HOME") or os.path.expanduser("~"), ".pyenv"),
+            "shims",
+        )
+        if os.path.dirname(os.path.abspath(path)) != os.path.abspath(shims):
+            return path  # the common case, told without importing interpreter discovery
         from venv_tui.services.discover.interpreters import is_pyenv_shim, resolve_pyenv_shim
 
         if not is_pyenv_shim(path, self.environ):
@@ -102,11 +112,16 @@ class Services:
             )
         return target
 
-    def environment(self, path: str) -> Environment:
-        """One environment folder or interpreter path, inspected. Raises BadInput."""
-        from venv_tui.services.discover.environments import inspect_path
+    def floor(self, path: str) -> Floor:
+        """One environment folder or interpreter path, read once: its Environment and its Site
+        with one health verdict. Raises BadInput."""
+        from venv_tui.services.inspect import inspect_path
 
         return inspect_path(self.resolve(path), environ=self.environ, cwd=self.cwd)
+
+    def environment(self, path: str) -> Environment:
+        """One environment folder or interpreter path, inspected. Raises BadInput."""
+        return self.floor(path).environment
 
     def active_environment(self) -> Environment | None:
         """``$VIRTUAL_ENV`` if set, else the default interpreter: where the lamp is on."""
@@ -116,9 +131,7 @@ class Services:
 
     def open_site(self, path: str) -> Site:
         """Where the packages of an environment folder or interpreter live. Raises BadInput."""
-        from venv_tui.services.site import open_site
-
-        return open_site(self.resolve(path))
+        return self.floor(path).site
 
     def packages(self, path_or_site: str | Site) -> PackageSet:
         """What ``pip list`` of that environment's interpreter shows, read from disk."""
@@ -158,16 +171,61 @@ class Services:
 
     def fit(self, source: RequirementSource, environments: Sequence[Environment] | None = None) -> list[Fit]:
         """Every known environment ranked for ``source``, best first."""
-        from venv_tui.services.conflicts import rank_fits
+        return self.fit_robot(source, (), environments)
 
-        envs = environments if environments is not None else self.environments()
-        candidates: list[tuple[Environment, PackageSet | None, str | None]] = []
-        for env in envs:
-            try:
-                candidates.append((env, self.packages(env.path), None))
-            except Exception as err:  # one unreadable environment must not hide the others
-                candidates.append((env, None, str(err)))
-        return rank_fits(source, candidates)
+    def floors(
+        self, roots: Sequence[str] = (), *, include_interpreters: bool = False
+    ) -> list[Floor]:
+        """Like :meth:`environments`, each with its site (read in the same inspection)."""
+        from venv_tui.services.discover.environments import find_floors, sort_key
+
+        found = find_floors(
+            self.environ,
+            os.path.abspath(self.cwd),
+            self.config.scan_depth,
+            roots,
+            self.config.roots,
+            self.environ.get("VIRTUAL_ENV") or None,
+            include_interpreters=include_interpreters,
+        )
+        return sorted(found, key=lambda f: sort_key(f.environment))
+
+    def fit_robot(
+        self,
+        source: RequirementSource,
+        robots: Sequence[RequirementSource] = (),
+        environments: Sequence[Environment] | None = None,
+        *,
+        floors: Sequence[Floor] | None = None,
+    ) -> list[Fit]:
+        """Every known floor (or ``environments``) ranked for ``source``, best first. ``robots``
+        are the other sources the user watches: a floor where ``source`` needs another version
+        of something says which of them (and which installed packages) the change would break.
+        """
+        from venv_tui.services.conflicts import rank_fits
+        from venv_tui.services.inspect import candidates_of
+
+        if floors is None and environments is None:
+            floors = self.floors()
+        if floors is not None:
+            candidates = candidates_of([(f.environment, f.site) for f in floors])
+        else:
+            from functools import partial
+
+            candidates = candidates_of([(e, partial(self.open_site, e.path)) for e in environments or ()])
+        return rank_fits(source, candidates, robots)
+
+    def active_floor(self) -> Floor | None:
+        """:meth:`active_environment` with its site, from the same inspection."""
+        from venv_tui.services.discover.environments import active_floor
+
+        return active_floor(environ=self.environ, cwd=self.cwd)
+
+    def python3(self) -> dict[str, str | None]:
+        """What ``python3`` on PATH runs: its path, its floor (or None), its base interpreter."""
+        from venv_tui.services.discover.environments import what_python3_runs
+
+        return what_python3_runs(environ=self.environ, cwd=self.cwd)
 
     # -- changing --------------------------------------------------------------------------
 
@@ -197,21 +255,6 @@ class Services:
             on_line=on_line,
             cancel=cancel,
         )
-
-    def check_deletable(self, path: str) -> str:
-        """The folder that delete would remove whole, or Refused with the reason (a floor that
-        shares its folder with other things too: :meth:`plan_delete` handles that one)."""
-        from venv_tui.services.actions.delete import check_deletable
-
-        return check_deletable(path, environ=self.environ)
-
-    def delete(self, path_or_plan: str | DeletePlan) -> None:
-        """Carry out a plan from :meth:`plan_delete` (a path is planned first). The folder is
-        checked again before anything goes. Raises Refused or ToolFailed."""
-        from venv_tui.services.actions.delete import delete
-
-        plan = self.plan_delete(path_or_plan) if isinstance(path_or_plan, str) else path_or_plan
-        delete(plan, environ=self.environ)
 
     def rebuild(
         self,
@@ -435,23 +478,6 @@ class Services:
             cancel=cancel,
             progress=progress,
         )
-
-    def plan_delete(self, path: str) -> DeletePlan:
-        """What deleting ``path`` would remove (the venv's own entries, what stays, the links
-        that go with it, the tool that owns it), or Refused with the reason."""
-        from venv_tui.services.actions.delete import plan_delete
-
-        return plan_delete(path, environ=self.environ)
-
-
-def current_folder() -> str:
-    """The working folder; when it was deleted under us (``os.getcwd()`` fails), the path the
-    shell still knows it by, else ``/``: nothing is found there, and absolute paths still work."""
-    try:
-        return os.getcwd()
-    except OSError:
-        pwd = os.environ.get("PWD", "")
-        return pwd if os.path.isabs(pwd) else os.sep
 
 
 def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:

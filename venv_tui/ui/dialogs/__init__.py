@@ -1,4 +1,4 @@
-"""The app's modal dialogs: each is a self-contained ``ModalScreen`` that returns its answer
+"""The app's modal dialogs: each is a ``Dialog`` (dialogs/base.py) that returns its answer
 through ``dismiss`` and holds its own CSS, laid out to fit an 80x24 terminal."""
 
 from __future__ import annotations

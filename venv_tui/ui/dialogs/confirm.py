@@ -10,13 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from venv_tui.ui.dialogs.create import DIALOG_CSS
+from venv_tui.ui.dialogs.base import Dialog
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """Dismisses with True only when the user confirms."""
 
     AUTO_FOCUS = "#cancel"
@@ -28,12 +27,9 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("right", "app.focus_next", show=False),
     ]
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    ConfirmScreen {
-        align: center middle;
-    }
+    cancel_result = False
+
+    DEFAULT_CSS = """
     ConfirmScreen .dialog {
         width: 72;
     }
@@ -45,7 +41,6 @@ class ConfirmScreen(ModalScreen[bool]):
         height: auto;
     }
     """
-    )
 
     def __init__(
         self,
@@ -83,7 +78,3 @@ class ConfirmScreen(ModalScreen[bool]):
         event.stop()
         self.dismiss(True)
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(False)

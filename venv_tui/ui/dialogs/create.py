@@ -16,11 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from venv_tui.model import Interpreter
+from venv_tui.ui.dialogs.base import Dialog
 
 
 @dataclass(frozen=True)
@@ -35,50 +35,6 @@ class CreateRequest:
     prompt: str | None
 
 
-# Shared by every dialog: a centred box that fits 80x24 and keeps its meaning without colour
-# (titles in the border, state said in words, focus shown by reverse video).
-DIALOG_CSS = """
-.dialog {
-    width: 96;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    overflow-y: auto;  /* a long path may wrap: scroll rather than cut the buttons off */
-    border: round $primary;
-    border-title-style: bold;
-    border-title-color: $text;
-    border-subtitle-color: $text-muted;
-    background: $surface;
-    padding: 0 1;
-}
-.dialog .buttons {
-    height: auto;
-    width: 100%;
-    align-horizontal: right;
-}
-.dialog .buttons Button {
-    margin-left: 2;
-    min-width: 10;
-}
-.dialog .problem {
-    color: $text-error;
-    text-style: bold;
-    height: auto;
-}
-.dialog .hint {
-    color: $text-muted;
-}
-.dialog Input {
-    border: round $border-blurred;
-    border-title-color: $text-muted;
-    height: 3;
-}
-.dialog Input:focus {
-    border: round $border;
-    border-title-color: $text;
-    border-title-style: bold;
-}
-"""
 
 
 def interpreter_label(interpreter: Interpreter) -> Content:
@@ -244,23 +200,17 @@ def check_location(folder: str, name: str) -> tuple[str, str | None]:
     return path, None
 
 
-class CreateEnvScreen(ModalScreen[CreateRequest | None]):
+class CreateEnvScreen(Dialog[CreateRequest | None]):
     """A form for a new environment; dismisses with a :class:`CreateRequest` or None."""
 
     AUTO_FOCUS = "#name"
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Create", priority=True),
         Binding("enter", "submit", "Create", show=False),
     ]
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    CreateEnvScreen {
-        align: center middle;
-    }
+    DEFAULT_CSS = """
     CreateEnvScreen .row {
         height: auto;
     }
@@ -296,7 +246,6 @@ class CreateEnvScreen(ModalScreen[CreateRequest | None]):
         width: auto;
     }
     """
-    )
 
     def __init__(
         self,
@@ -411,9 +360,6 @@ class CreateEnvScreen(ModalScreen[CreateRequest | None]):
             return
         self.dismiss(request)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Input.Submitted)
     def _input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -424,7 +370,3 @@ class CreateEnvScreen(ModalScreen[CreateRequest | None]):
         event.stop()
         self.action_submit()
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_cancel()

@@ -12,10 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from venv_tui.ui.dialogs.create import DIALOG_CSS
+from venv_tui.ui.dialogs.base import Dialog
 
 PICTURE = (
     "Your machine is a house. Each floor is a Python: the first floor is the "
@@ -40,21 +39,16 @@ def section_content(title: str, keys: Sequence[tuple[str, str]], key_width: int)
     return Content.assemble(*parts)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Scrollable keys; escape, q, ? or F1 closes."""
 
     AUTO_FOCUS = "#help-body"
 
     BINDINGS = [
-        Binding("escape,q,question_mark,f1", "close", "Close"),
+        Binding("q,question_mark,f1", "cancel", "Close"),
     ]
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    HelpScreen {
-        align: center middle;
-    }
+    DEFAULT_CSS = """
     HelpScreen .dialog {
         width: 80;
         height: auto;
@@ -72,7 +66,6 @@ class HelpScreen(ModalScreen[None]):
         margin-bottom: 1;
     }
     """
-    )
 
     def __init__(self, sections: Sequence[Section], *, title: str = "Keys") -> None:
         super().__init__()
@@ -94,5 +87,3 @@ class HelpScreen(ModalScreen[None]):
                     id="picture",
                 )
 
-    def action_close(self) -> None:
-        self.dismiss(None)

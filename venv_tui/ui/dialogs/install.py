@@ -16,11 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from venv_tui.errors import BadInput, Refused, VenvTuiError
-from venv_tui.ui.dialogs.create import DIALOG_CSS
+from venv_tui.ui.dialogs.base import Dialog
 
 
 def validate_one(text: str) -> str:
@@ -99,22 +98,16 @@ def check_requirements(text: str) -> tuple[list[str], str | None]:
     return valid, None
 
 
-class InstallScreen(ModalScreen[list[str] | None]):
+class InstallScreen(Dialog[list[str] | None]):
     """Dismisses with the validated requirements, or None when cancelled."""
 
     AUTO_FOCUS = "#requirements"
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Install", priority=True),
     ]
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    InstallScreen {
-        align: center middle;
-    }
+    DEFAULT_CSS = """
     InstallScreen .dialog {
         width: 80;
     }
@@ -126,12 +119,18 @@ class InstallScreen(ModalScreen[list[str] | None]):
         margin-top: 1;
     }
     """
-    )
 
     def __init__(
-        self, environment_name: str, *, initial: str = "", action_label: str = "Install"
+        self,
+        environment_name: str,
+        *,
+        initial: str = "",
+        action_label: str = "Install",
+        question: str | None = None,
     ) -> None:
+        """``question``: a line above the field (which distribution an import comes from)."""
         super().__init__()
+        self.question = question
         self.environment_name = environment_name
         self.initial = initial
         self.action_label = action_label
@@ -140,6 +139,8 @@ class InstallScreen(ModalScreen[list[str] | None]):
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = f"{self.action_label} — {self.environment_name}"
             dialog.border_subtitle = f"enter {self.action_label.lower()} · esc cancel"
+            if self.question:
+                yield Static(self.question, classes="hint", markup=False)
             field = Input(
                 self.initial,
                 placeholder="requests>=2 \"B; python_version<'3.12'\"",
@@ -190,9 +191,6 @@ class InstallScreen(ModalScreen[list[str] | None]):
             return
         self.dismiss(valid)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Input.Submitted, "#requirements")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -203,7 +201,3 @@ class InstallScreen(ModalScreen[list[str] | None]):
         event.stop()
         self.action_submit()
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_cancel()

@@ -14,11 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from venv_tui.model import Environment, Interpreter
-from venv_tui.ui.dialogs.create import DIALOG_CSS, InterpreterList, pick_interpreter
+from venv_tui.ui.dialogs.base import Dialog
+from venv_tui.ui.dialogs.create import InterpreterList, pick_interpreter
 
 
 def _preselect(environment: Environment, interpreters: Sequence[Interpreter]) -> int | None:
@@ -32,23 +32,17 @@ def _preselect(environment: Environment, interpreters: Sequence[Interpreter]) ->
     return pick_interpreter(interpreters)
 
 
-class RebuildScreen(ModalScreen[str | None]):
+class RebuildScreen(Dialog[str | None]):
     """Dismisses with the chosen interpreter's path, or None when cancelled."""
 
     AUTO_FOCUS = "#python"
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
         Binding("enter", "submit", "Rebuild", show=False),
         Binding("ctrl+s", "submit", "Rebuild", priority=True),
     ]
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    RebuildScreen {
-        align: center middle;
-    }
+    DEFAULT_CSS = """
     RebuildScreen #about, RebuildScreen #explain {
         padding: 0 1;
         height: auto;
@@ -60,7 +54,6 @@ class RebuildScreen(ModalScreen[str | None]):
         max-height: 10;
     }
     """
-    )
 
     def __init__(self, environment: Environment, interpreters: Sequence[Interpreter]) -> None:
         super().__init__()
@@ -110,15 +103,8 @@ class RebuildScreen(ModalScreen[str | None]):
             return
         self.dismiss(chosen.path)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Button.Pressed, "#rebuild")
     def _rebuild(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_submit()
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_cancel()

@@ -15,11 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen
 from textual.widgets import Button, Log, ProgressBar, Static
 
 from venv_tui.model import PipResult
-from venv_tui.ui.dialogs.create import DIALOG_CSS
+from venv_tui.ui.dialogs.base import Dialog
 
 # Enough to read back a long pip run; older lines are dropped so memory stays bounded.
 MAX_LINES = 5000
@@ -37,23 +36,18 @@ def outcome(result: PipResult) -> str:
     return f"failed (exit {result.returncode})"
 
 
-class TaskLogScreen(ModalScreen[bool]):
+class TaskLogScreen(Dialog[bool]):
     """Streams lines from a task; dismisses with ``result.ok`` once finished and closed."""
 
     AUTO_FOCUS = "#log"
 
     BINDINGS = [
-        Binding("escape", "stop_or_close", "Cancel"),
+        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+c", "stop_or_close", "Cancel", priority=True, show=False),
         Binding("enter", "close", "Close", show=False),
     ]
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    TaskLogScreen {
-        align: center middle;
-    }
+    DEFAULT_CSS = """
     TaskLogScreen .dialog {
         width: 110;
         height: 90%;
@@ -100,7 +94,6 @@ class TaskLogScreen(ModalScreen[bool]):
         display: block;
     }
     """
-    )
 
     def __init__(self, title: str, on_cancel: Callable[[], None]) -> None:
         super().__init__()
@@ -185,6 +178,10 @@ class TaskLogScreen(ModalScreen[bool]):
         self.cancel_requested = True
         self.query_one("#status", Static).update("cancelling…")
         self.on_cancel()
+
+    def action_cancel(self) -> None:
+        """Escape: cancel the running task at once, or close the finished log."""
+        self.action_stop_or_close()
 
     def action_stop_or_close(self) -> None:
         if self.result is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
@@ -21,12 +22,25 @@ def tilde(path: str, home: str | None) -> str:
 
 
 class Table(DataTable):
-    """A row-cursor table that also moves with j/k."""
+    """A row-cursor table that also moves with j/k; home and end move the cursor to the first
+    and last row (DataTable's own scroll the columns sideways, hiding the first one)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="down"),
         Binding("k", "cursor_up", "Up", show=False, id="up"),
+        Binding("home", "first_row", "First", show=False, id="first"),
+        Binding("end", "last_row", "Last", show=False, id="last"),
     ]
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, animate=False)
+        self.scroll_x = 0
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False)
+        self.scroll_x = 0
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
@@ -48,6 +62,37 @@ class Table(DataTable):
                 if width > column.content_width:
                     column.content_width = width
         return row_key
+
+    def fill(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
+        """Append many rows at once (unique keys), for thousands of packages.
+
+        ``add_row`` re-validates the cursor through a reactive for every row, which is most of
+        its cost; this does the same bookkeeping for the whole batch and moves the cursor once.
+        """
+        from textual.widgets._data_table import Row, RowKey
+
+        was_empty = self.row_count == 0
+        columns = getattr(self, "_ordered", None) or self.ordered_columns
+        keys = [c.key for c in columns]
+        widths = [c.content_width for c in columns]
+        for key, cells in rows:
+            row_key = RowKey(key)
+            self._row_locations[row_key] = len(self.rows)
+            self._data[row_key] = dict(zip(keys, cells, strict=False))
+            self.rows[row_key] = Row(row_key, 1, None, False)
+            self._new_rows.add(row_key)
+            for index, cell in enumerate(cells):
+                if cell.cell_len > widths[index]:
+                    widths[index] = cell.cell_len
+        for column, width in zip(columns, widths, strict=True):
+            if column.auto_width:
+                column.content_width = width
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if was_empty and self.row_count and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self._update_count += 1
+        self.check_idle()
 
     def set_columns(self, *labels: str) -> None:
         self._labels = labels
@@ -90,9 +135,9 @@ class Panel(Vertical):
 
     # Panel keys, not Screen's focus_next: tab moves between panels, also when only one shows.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.next_panel(1)", "Next panel", show=False, id="next-panel"),
+        Binding("tab", "screen.next_panel(1)", "Next panel", show=False, id="next-panel"),
         Binding(
-            "shift+tab", "app.next_panel(-1)", "Previous panel", show=False, id="previous-panel"
+            "shift+tab", "screen.next_panel(-1)", "Previous panel", show=False, id="previous-panel"
         ),
     ]
 

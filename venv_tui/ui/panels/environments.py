@@ -8,10 +8,11 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Static
 
 from venv_tui.model import Environment
+from venv_tui.ui.actions import bindings_for
 from venv_tui.ui.panels.base import Panel, Table, tilde
 
 LAMP_ON = "●"
@@ -31,12 +32,21 @@ def floor_name(env: Environment) -> str:
     return f"{match['label']} · {match['source']}" if match else env.name
 
 
+def health_mark(env: Environment) -> Text:
+    """Health in words and a mark, so it reads without colour: ok, ~ stale, ✗ broken."""
+    if env.health == "broken":
+        return Text.styled("✗ broken", "bold red")
+    if env.health == "stale":
+        return Text.styled("~ stale", "bold yellow")
+    return Text.styled("ok", "green")
+
+
 def environment_row(env: Environment, lit: bool, home: str | None = None) -> tuple[Text, ...]:
     broken = env.health == "broken"
     lamp = Text.styled(LAMP_ON, "bold yellow") if lit else Text.styled(LAMP_OFF, "dim")
     name_style = "bold red" if broken else ("bold" if lit else "")
     name = floor_name(env) if env.is_venv else f"{floor_name(env)} (base)"
-    health = Text.styled("✗ broken", "bold red") if broken else Text.styled("ok", "green")
+    health = health_mark(env)
     return (
         lamp,
         Text.styled(name, name_style),
@@ -56,6 +66,10 @@ def describe(env: Environment, lit: bool, home: str | None = None) -> Text:
         text.append("✗ broken: ", style="bold red")
         text.append(env.problem or "this environment cannot be used")
         return text
+    if env.health == "stale":
+        text.append("~ stale: ", style="bold yellow")
+        text.append(env.problem or "it runs, but something is off")
+        text.append(" · ")
     if lit:
         text.append(f"{LAMP_ON} lamp on", style="bold yellow")
         text.append(" · ")
@@ -67,33 +81,17 @@ def describe(env: Environment, lit: bool, home: str | None = None) -> Text:
             text.append(" · sees the base's packages")
     else:
         text.append("a base interpreter: its own site-packages")
-    if env.problem:
+    if env.problem and env.health == "ok":
         text.append(f" · {env.problem}", style="yellow")
     return text
 
 
 class EnvironmentsPanel(Panel):
     PANEL_ID = "environments"
-    TITLE = "The house · floors (environments)"
+    TITLE = "Environments · the house's floors"
     SHORT = "Floors"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "app.lamp", "Lamp", id="lamp", tooltip="Make this the active environment"),
-        Binding("c", "app.create_env", "New", id="create", tooltip="Create an environment"),
-        Binding("d", "app.delete_env", "Delete", id="delete", tooltip="Delete this environment"),
-        Binding(
-            "b",
-            "app.rebuild_env",
-            "Rebuild",
-            id="rebuild",
-            tooltip="Rebuild on another interpreter",
-        ),
-        Binding("i", "app.install", "Install", id="install", tooltip="Install packages here"),
-        Binding(
-            "s", "app.shell", "Shell", id="shell", tooltip="Open a shell inside this environment"
-        ),
-        Binding("p", "app.repl", "Python", id="repl", tooltip="Open this environment's Python"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("floors")
 
     home: str | None = None
 
@@ -117,8 +115,11 @@ class EnvironmentsPanel(Panel):
             table.add_row(*environment_row(env, env.path == active, home), key=env.path)
         table.move_to_key(selected)
         broken = sum(1 for e in environments if e.health == "broken")
+        stale = sum(1 for e in environments if e.health == "stale")
         subtitle = f"{len(environments)} floors"
-        self.border_subtitle = subtitle + (f" · {broken} broken" if broken else "")
+        subtitle += f" · {broken} broken" if broken else ""
+        subtitle += f" · {stale} stale" if stale else ""
+        self.border_subtitle = subtitle
         self.note(environments, active)
 
     def note(self, environments: Sequence[Environment], active: str | None) -> None:

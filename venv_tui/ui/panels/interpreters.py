@@ -7,10 +7,11 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Static
 
 from venv_tui.model import Interpreter
+from venv_tui.ui.actions import bindings_for
 from venv_tui.ui.panels.base import Panel, Table, tilde
 
 SOURCE_WORDS = {
@@ -44,15 +45,7 @@ class InterpretersPanel(Panel):
     TITLE = "Interpreters · power stations"
     SHORT = "Pythons"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "c",
-            "app.create_env",
-            "New env",
-            id="create",
-            tooltip="Create an environment with this interpreter",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("interpreters")
 
     home: str | None = None
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from venv_tui.model import Distribution, PackageSet
-from venv_tui.services.packages import required_by_index
+from venv_tui.ui.actions import bindings_for
 from venv_tui.ui.panels.base import Panel, Table
 
 FILTER_DELAY = 0.15  # seconds of quiet typing before the package filter applies
@@ -25,17 +25,34 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+# Short marks keep the Flags column narrow at 120 columns; the legend under the list says them.
+FLAG_MARKS = (("R", "requested"), ("E", "editable"), ("I", "inherited"), ("!", "unreadable"))
+LEGEND = " · ".join(f"{mark} {word}" for mark, word in FLAG_MARKS[:3])
+
+
 def flags(dist: Distribution) -> str:
-    words = []
-    if dist.editable:
-        words.append("editable")
-    if dist.requested:
-        words.append("requested")
-    if dist.inherited:
-        words.append("inherited")
-    if dist.problem:
-        words.append("unreadable")
-    return ", ".join(words)
+    marks = [
+        mark
+        for mark, on in zip(
+            ("R", "E", "I", "!"),
+            (dist.requested, dist.editable, dist.inherited, bool(dist.problem)),
+            strict=True,
+        )
+        if on
+    ]
+    return " ".join(marks)
+
+
+Row = tuple[Distribution, tuple[Text, Text, Text]]
+
+
+def package_rows(packages: PackageSet) -> list[Row]:
+    """The cells of every package, made once per reading (in the reading worker)."""
+    rows: list[Row] = []
+    for dist in packages.distributions:
+        style = "red" if dist.problem else ("dim" if dist.inherited else "")
+        rows.append((dist, (Text(dist.name, style), Text(dist.version, style), Text(flags(dist), "dim"))))
+    return rows
 
 
 def matches(dist: Distribution, text: str) -> bool:
@@ -63,6 +80,7 @@ def detail(dist: Distribution, required_by: Sequence[str]) -> Text:
     if dist.requires_python:
         text.append(" · requires-python: ", style="dim")
         text.append(dist.requires_python)
+    text.append(f"\n{LEGEND}", style="dim")
     return text
 
 
@@ -71,31 +89,19 @@ class PackagesPanel(Panel):
     TITLE = "Packages · robots on this floor"
     SHORT = "Packages"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "app.filter", "Filter", id="filter", tooltip="Filter packages by name"),
-        Binding(
-            "i",
-            "app.install",
-            "Install",
-            id="install",
-            tooltip="Install packages into this environment",
-        ),
-        Binding(
-            "u", "app.uninstall", "Uninstall", id="uninstall", tooltip="Uninstall this package"
-        ),
-        Binding("U", "app.upgrade", "Upgrade", id="upgrade", tooltip="Upgrade this package"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("packages")
 
     def __init__(self) -> None:
         super().__init__()
         self.packages: PackageSet | None = None
         self.env_path: str | None = None
         self.filter_text = ""
-        # Reverse dependencies of the shown package set, indexed once on first use: a cursor
-        # move must not scan thousands of packages.
-        self._required_by: dict[str, tuple[str, ...]] | None = None
+        # Reverse dependencies of the shown package set, built with the reading in a worker: a
+        # cursor move looks one name up.
+        self._required_by: Mapping[str, tuple[str, ...]] = {}
         self._filter_timer: Timer | None = None
+        self._rows: list[Row] | None = None
+        self._by_key: dict[str, Distribution] | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter by name (esc clears)", id="package-filter")
@@ -108,13 +114,22 @@ class PackagesPanel(Panel):
         self.query_one("#package-filter", Input).display = False
 
     def show(
-        self, env_label: str, env_path: str, packages: PackageSet | None, error: str | None
+        self,
+        env_label: str,
+        env_path: str,
+        packages: PackageSet | None,
+        error: str | None,
+        required_by: Mapping[str, tuple[str, ...]] | None = None,
+        rows: Sequence[Row] | None = None,
     ) -> None:
+        """``rows``: the cells made in the reading worker (the UI thread only places them)."""
         same_env = env_path == self.env_path
         self.env_path = env_path
         self.packages = packages
-        self._required_by = None
-        self.border_title = f"Packages of {env_label}"
+        self._rows = list(rows) if rows is not None else None
+        self._by_key = None
+        self._required_by = required_by if required_by is not None else {}
+        self.border_title = f"Packages · robots on {env_label}"
         keep = self.table.selected_key() if same_env else None
         self._fill(error)
         self.table.move_to_key(keep)
@@ -128,16 +143,12 @@ class PackagesPanel(Panel):
             self.border_subtitle = ""
             detail_widget.update(Text.styled(error or "", "bold red"))
             return
-        shown = [d for d in self.packages.distributions if matches(d, self.filter_text)]
-        # One pass, then one refresh: thousands of rows stay smooth.
-        for dist in shown:
-            style = "red" if dist.problem else ("dim" if dist.inherited else "")
-            table.add_row(
-                Text.styled(dist.name, style),
-                Text.styled(dist.version, style),
-                Text.styled(flags(dist), "dim"),
-                key=dist.metadata_path,
-            )
+        if self._rows is None:
+            self._rows = package_rows(self.packages)
+        text = self.filter_text
+        shown = [row for row in self._rows if matches(row[0], text)] if text else self._rows
+        # One batch, then one refresh: thousands of rows stay smooth.
+        table.fill([(dist.metadata_path, cells) for dist, cells in shown])
         total = len(self.packages.distributions)
         count = f"{len(shown)} of {total}" if self.filter_text else f"{total}"
         self.border_subtitle = f"{count} packages" + (
@@ -148,7 +159,9 @@ class PackagesPanel(Panel):
         key = self.table.selected_key()
         if self.packages is None or key is None:
             return None
-        return next((d for d in self.packages.distributions if d.metadata_path == key), None)
+        if self._by_key is None:
+            self._by_key = {d.metadata_path: d for d in self.packages.distributions}
+        return self._by_key.get(key)
 
     def show_detail(self) -> None:
         widget = self.query_one("#package-detail", Static)
@@ -156,8 +169,6 @@ class PackagesPanel(Panel):
             return
         dist = self.selected()
         if dist is not None:
-            if self._required_by is None:
-                self._required_by = required_by_index(self.packages)
             text = detail(dist, self._required_by.get(canonical(dist.name), ()))
             if self.packages.problems:
                 # Entries that could not be read are in no row: their sentences stay in view.

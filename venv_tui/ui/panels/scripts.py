@@ -7,12 +7,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Static
 
 from venv_tui.model import CheckResult
-from venv_tui.ui.messages import SourceResult
+from venv_tui.ui.actions import bindings_for
 from venv_tui.ui.panels.base import Panel, Table
+from venv_tui.ui.state import SourceResult
 
 ENV_KEY = "\0environment"  # the row key of the floor's own problems (never a file path)
 
@@ -91,22 +92,7 @@ class ScriptsPanel(Panel):
     TITLE = "Robots · scripts vs. the lit floor"
     SHORT = "Robots"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "i",
-            "app.install_missing",
-            "Install missing",
-            id="install-missing",
-            tooltip="Install what this script lacks into the active environment",
-        ),
-        Binding(
-            "n",
-            "app.new_floor",
-            "New floor",
-            id="new-floor",
-            tooltip="Build a new environment for this script",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("robots")
 
     def compose(self) -> ComposeResult:
         table = Table(id="scripts-table")

@@ -1,9 +1,9 @@
-"""``python -m venv_tui.ui.screenshots``: draw the app on the article's house into screenshots/.
+"""``python tests/screenshots.py [NAME ...]``: draw the app on the article's house into
+screenshots/.
 
 The pictures come from fixed data (``tests/ui_data.py``: paths under /home/user, never this
 machine's), so they are the same on every machine and match the snapshot tests, which use the
-same scenes. Run it from a source checkout; it writes ``screenshots/NAME.svg`` next to the
-``venv_tui`` package.
+same scenes (``tests/test_snapshots.py``). It writes ``screenshots/NAME.svg`` of the checkout.
 """
 
 from __future__ import annotations
@@ -31,10 +31,11 @@ async def settle(pilot: Any, rounds: int = 4) -> None:
     """Wait until the chain of workers (floors -> packages and checks) has finished, then
     freeze what still moves (cursor blink), so the picture is the same every time."""
     from textual.widgets import Input
+    from ui_data import wait_readers
 
     for _ in range(rounds):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await wait_readers(pilot.app)
     for screen in pilot.app.screen_stack:
         for box in screen.query(Input):
             box.cursor_blink = False
@@ -140,13 +141,9 @@ async def draw(scene: Scene) -> str:
 
 
 def use_test_data() -> str:
-    """Put the checkout's tests folder on sys.path (for ui_data); return the checkout root."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    tests = os.path.join(root, "tests")
-    if not os.path.isfile(os.path.join(tests, "ui_data.py")):
-        raise SystemExit(
-            "screenshots: run this from a source checkout (tests/ui_data.py is missing)"
-        )
+    """Put the tests folder on sys.path (for ui_data); return the checkout root."""
+    tests = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(tests)
     if tests not in sys.path:
         sys.path.insert(0, tests)
     return root
