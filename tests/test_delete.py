@@ -440,3 +440,16 @@ def test_the_home_folder_of_the_given_environment_is_refused_too(tmp_path) -> No
     home = Path(story.make_venv(str(tmp_path / "home")))
     with pytest.raises(Refused, match="is your home folder"):
         plan_delete(str(home), environ={"HOME": str(home)})
+
+
+def test_the_apps_confirmation_reads_a_real_plan(tmp_path) -> None:
+    """The app asks the facade for a plan and words it; what stays is named before anything goes."""
+    from venv_tui.ui.decide import delete_message
+
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    story.make_venv(str(project))
+    plan = Services(environ=environ_for(tmp_path), cwd=str(tmp_path)).plan_delete(str(project))
+    assert (plan.removed, plan.kept) == (plan.entries_to_remove, plan.entries_that_stay)
+    message = delete_message(plan)
+    assert "these stay: src" in message and "everything in it" not in message

@@ -378,3 +378,13 @@ class DeletePlan:
     def whole(self) -> bool:
         """The folder itself goes too (it holds nothing but the venv)."""
         return not self.entries_that_stay
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        """``entries_to_remove``, by the name the app's confirmation reads."""
+        return self.entries_to_remove
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """``entries_that_stay``, by the name the app's confirmation reads."""
+        return self.entries_that_stay
