@@ -317,6 +317,68 @@ def line(what: str, ours: float | None, peers: dict[str, float | None], target: 
     return f"{what:<40} {ours_s}   target {target:<26} " + "; ".join(parts)
 
 
+# -- the house at a glance: sizes of 200 floors, where a package is --------------------------
+
+
+def build_floor_yard(root: str) -> list[str]:
+    """200 floors with pip in each, as uv and ``cp -al`` make them: one real venv, the rest
+    hard-linked copies (every entry is still a directory entry to walk and stat)."""
+    yard = os.path.join(root, "yard")
+    first = os.path.join(yard, "floor-000")
+    subprocess.run([sys.executable, "-m", "venv", first], check=True, env=story.clean_pip_env())
+    floors = [first]
+    for i in range(1, N_ENVS):
+        floor = os.path.join(yard, f"floor-{i:03d}")
+        subprocess.run(["cp", "-al", first, floor], check=True)
+        floors.append(floor)
+    return floors
+
+
+def inventory_rows(root: str, runs: int) -> list[str]:
+    """``envs --sizes`` cold (no cache) and warm against ``du -s`` over the same folders, and
+    ``where`` over the same 200 floors; every figure a whole process, run side by side."""
+    if not shutil.which("du") or not shutil.which("cp"):
+        return ["(du or cp is missing here: the sizes rows are left out)"]
+    floors = build_floor_yard(root)
+    yard = os.path.dirname(floors[0])
+    cache = os.path.join(root, "sizes-cache")
+    env = {**os.environ, "VENV_TUI_CACHE_DIR": cache, "HOME": os.path.join(root, "home")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed venv-tui has its bytecode written
+    exe = shutil.which("venv-tui")
+    cli = [exe] if exe else [sys.executable, "-m", "venv_tui"]
+    envs = [*cli, "envs", "--root", yard, "--sizes", "--json"]
+
+    def quiet(argv: Sequence[str]) -> float:
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        return (time.perf_counter() - start) * 1000
+
+    def cold() -> float:
+        shutil.rmtree(cache, ignore_errors=True)
+        return quiet(envs)
+
+    du_argv = ["du", "-s", "-x", *floors]
+    quiet(du_argv)  # the same page cache for both
+    # Side by side, turn by turn: a machine whose load drifts shifts both the same way.
+    turns = [
+        (quiet(du_argv), cold(), quiet(envs), quiet([*cli, "envs", "--root", yard, "--json"]))
+        for _ in range(runs)
+    ]
+    du, ours_cold, ours_warm, plain = (statistics.median(t[i] for t in turns) for i in range(4))
+    where = statistics.median(quiet([*cli, "where", "pip", "--root", yard]) for _ in range(runs))
+
+    def of_du(what: str, ours: float, target: str) -> str:
+        return f"{what:<44} {ours:8.1f} ms   target {target:<10} {ours / du:.2f}x du -s ({du:.0f} ms)"
+
+    n = len(floors)
+    return [
+        of_du(f"envs --sizes, {n} floors, cold (process)", ours_cold, "<= 1.5x du"),
+        of_du(f"envs --sizes, {n} floors, warm (process)", ours_warm, "<= 0.1x du"),
+        of_du(f"envs, {n} floors, no --sizes (process)", plain, "(base)"),
+        f"{f'where pip, {n} floors, warm (process)':<44} {where:8.1f} ms   target <= 500 ms",
+    ]
+
+
 # -- a requirements file of 100 MB against pip's own parser ----------------------------------------
 
 
@@ -443,6 +505,7 @@ def main() -> int:
                     f"{ratio:.2f}x a bare DataTable (target <= 1.1x)"
                 )
 
+        lines += inventory_rows(root, 5 if args.quick else 9)
         lines += requirements_file_vs_pip(root, 10 if args.quick else 100)
 
         print()

@@ -91,7 +91,13 @@ def pythons_json(
     }
 
 
-def envs_json(environments: Sequence[Environment]) -> dict[str, Any]:
+def envs_json(
+    environments: Sequence[Environment],
+    inventory: Mapping[str, Mapping[str, Any]] | None = None,
+    total_size: int | None = None,
+) -> dict[str, Any]:
+    # ``inventory``: per path, the size/last_used/note/keep keys (null/false when not known).
+    known = inventory or {}
     return {
         "environments": [
             {
@@ -106,10 +112,16 @@ def envs_json(environments: Sequence[Environment]) -> dict[str, Any]:
                 "active": e.active,
                 "source": e.source,
                 "aliases": list(e.aliases),
+                **_INVENTORY_DEFAULTS,
+                **known.get(e.path, {}),
             }
             for e in environments
-        ]
+        ],
+        "total_size": total_size,
     }
+
+
+_INVENTORY_DEFAULTS: dict[str, Any] = {"size": None, "last_used": None, "note": None, "keep": False}
 
 
 def packages_json(packages: PackageSet) -> dict[str, Any]:
@@ -216,8 +228,12 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
 
 
 def pythons_text(
-    interpreters: Sequence[Interpreter], python3: Mapping[str, str | None] | None = None
+    interpreters: Sequence[Interpreter],
+    python3: Mapping[str, str | None] | None = None,
+    environments: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
+    # ``environments``: the floors built on each interpreter, by its real path (counted here).
+    built = environments or {}
     if not interpreters:
         text = "No Python interpreter found."
     else:
@@ -225,8 +241,9 @@ def pythons_text(
         for i in interpreters:
             mark = "*" if i.default else " "
             note = f"shadowed by {i.shadowed_by}" if i.shadowed_by else ""
-            rows.append([mark, i.version or "?", i.implementation, i.source, i.path, note])
-        text = table(rows, [" ", "version", "impl", "found in", "path", ""])
+            floors = str(len(built.get(i.real_path, ())))
+            rows.append([mark, i.version or "?", i.implementation, i.source, floors, i.path, note])
+        text = table(rows, [" ", "version", "impl", "found in", "floors", "path", ""])
         text += "\n\n* = what `python3` finds first on PATH (the first floor)."
     if python3 is not None:
         text += "\n" + python3_words(python3)
@@ -250,25 +267,40 @@ def _health_cell(health: str, problem: str | None) -> str:
     return f"{health.upper()}: {printable(problem or '')}"
 
 
-def envs_text(environments: Sequence[Environment]) -> str:
+def envs_text(
+    environments: Sequence[Environment],
+    sizes: Mapping[str, Mapping[str, Any]] | None = None,
+    total_size: int | None = None,
+) -> str:
     if not environments:
         return "No virtual environment found. Give folders to search with --root DIR."
     rows = []
     for e in environments:
         lamp = "●" if e.active else " "
         path = e.path + (f" (also {', '.join(e.aliases)})" if e.aliases else "")
-        rows.append(
-            [
-                lamp,
-                printable(e.name),
-                e.python_version or "?",
-                e.creator,
-                e.source,
-                _health_cell(e.health, e.problem),
-                printable(path),
-            ]
-        )
-    text = table(rows, [" ", "name", "python", "creator", "found", "health", "path"])
+        row = [
+            lamp,
+            printable(e.name),
+            e.python_version or "?",
+            e.creator,
+            e.source,
+            _health_cell(e.health, e.problem),
+            printable(path),
+        ]
+        if sizes is not None:
+            from venv_tui.services.sizes import format_size
+
+            size = sizes.get(e.path, {}).get("size")
+            row.insert(1, format_size(size) if size is not None else "")
+        rows.append(row)
+    header = [" ", "name", "python", "creator", "found", "health", "path"]
+    if sizes is not None:
+        header.insert(1, "size")
+    text = table(rows, header)
+    if total_size is not None:
+        from venv_tui.services.sizes import format_size
+
+        text += f"\n\n{format_size(total_size)} in all (files hard-linked between floors counted once)."
     return text + "\n\n● = the active environment (the lamp is on)."
 
 

@@ -173,7 +173,7 @@ def index_options(args: argparse.Namespace) -> list[str]:
     """pip's index options from the parsed INDEX arguments. Each value is one argument after its
     option; a value that looks like an option is refused (it would be read as one)."""
     options: list[str] = []
-    pairs = [("--index-url", args.index_url)] if args.index_url else []
+    pairs = [("--index-url", args.index_url)] if args.index_url is not None else []  # "" too
     pairs += [("--extra-index-url", url) for url in args.extra_index_url]
     pairs += [("--find-links", folder) for folder in args.find_links]
     for option, value in pairs:

@@ -26,6 +26,7 @@ from venv_tui.model import (
     Site,
 )
 from venv_tui.services.deleting import DeleteFacade
+from venv_tui.services.glance import Glance
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
@@ -40,9 +41,9 @@ if TYPE_CHECKING:
 LineCallback = Callable[[str], None]
 
 
-class Services(DeleteFacade):
-    """Everything venv-tui knows how to read and change, behind one object (deleting: its
-    base, :class:`~venv_tui.services.deleting.DeleteFacade`)."""
+class Services(DeleteFacade, Glance):
+    """Everything venv-tui knows how to read and change, behind one object (deleting and the
+    inventory: its bases in services/deleting.py and services/glance.py)."""
 
     def __init__(
         self,
@@ -399,7 +400,6 @@ class Services(DeleteFacade):
         from venv_tui.services.diff import diff_packages
 
         return diff_packages(left, right)
-
 
     # -- the index (the only network code; never on its own, always when asked) -----------
 
