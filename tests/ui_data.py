@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from venv_tui.errors import BadInput, Refused
 from venv_tui.model import (
+    DeletePlan,
     Distribution,
     Environment,
     Interpreter,
@@ -336,8 +337,11 @@ class FakeServices(Services):
             )
         return path
 
-    def delete(self, path: str) -> None:
-        self.calls.append(("delete", path))
+    def plan_delete(self, path: str) -> DeletePlan:
+        return DeletePlan(self.check_deletable(path), ("bin", "lib", "pyvenv.cfg"), ())
+
+    def delete(self, path: str | DeletePlan) -> None:  # type: ignore[override]
+        self.calls.append(("delete", path if isinstance(path, str) else path.folder))
 
     def rebuild(
         self,
