@@ -430,6 +430,14 @@ def main() -> int:
     )
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument("--no-app", action="store_true", help="leave out the app's rows")
+    parser.add_argument(
+        "--requirements-mb",
+        type=int,
+        default=0,
+        metavar="MB",
+        help="also parse a requirements file of MB megabytes with venv-tui and with pip's own parser "
+        "(pip takes tens of minutes for 100 MB)",
+    )
     args = parser.parse_args()
     runs = 7 if args.quick else 25
 
@@ -506,7 +514,8 @@ def main() -> int:
                 )
 
         lines += inventory_rows(root, 5 if args.quick else 9)
-        lines += requirements_file_vs_pip(root, 10 if args.quick else 100)
+        if args.requirements_mb:
+            lines += requirements_file_vs_pip(root, args.requirements_mb)
 
         print()
         print(
