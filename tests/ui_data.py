@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from venv_tui.errors import BadInput, Refused
 from venv_tui.model import (
     AuditReport,
+    DeletePlan,
     Distribution,
     Environment,
     FloorAudit,
@@ -359,8 +360,11 @@ class FakeServices(Services):
             )
         return path
 
-    def delete(self, path: str) -> None:
-        self.calls.append(("delete", path))
+    def plan_delete(self, path: str) -> DeletePlan:
+        return DeletePlan(self.check_deletable(path), ("bin", "lib", "pyvenv.cfg"), ())
+
+    def delete(self, path: str | DeletePlan) -> None:  # type: ignore[override]
+        self.calls.append(("delete", path if isinstance(path, str) else path.folder))
 
     def rebuild(
         self,
