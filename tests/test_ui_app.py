@@ -206,7 +206,9 @@ async def test_watched_file_edit_updates_warnings_and_notifies(tmp_path) -> None
         )
         assert changed, rows(app, "scripts-table")
         assert any("A 1.0.0 is installed" in r for r in rows(app, "scripts-table"))
-        assert any(n.startswith("New conflict") and "A>=2" in n for n in notifications(app))
+        assert await wait_for(
+            pilot, lambda: any(n.startswith("New conflict") and "A>=2" in n for n in notifications(app))
+        ), notifications(app)
         # A file that becomes unreadable is reported in place; nothing crashes.
         needs.write_text("A >= = 2\n")
         assert await wait_for(
