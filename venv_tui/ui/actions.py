@@ -239,6 +239,15 @@ ACTIONS: tuple[Action, ...] = (
         applies=_floor,
     ),
     Action(
+        "sort",
+        "S",
+        ("floors",),
+        "Order the floors (name, size, age, health, Python)",
+        "Order the floors by name, size, age, health or Python version (S again: the next)",
+        "Sort",
+        show=False,
+    ),
+    Action(
         "where",
         "w",
         ("app",),

@@ -92,7 +92,8 @@ class InventoryFlows(IndexFlows):
                     found=found[0] if found is not None and e.path in found[1] else None,
                 )
                 for e in house.floors
-            }
+            },
+            S.shown_floors(house),
         )
 
     def _need_inventory(self) -> Inventory | None:

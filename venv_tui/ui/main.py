@@ -389,9 +389,14 @@ class MainScreen(InventoryFlows):
     # -- rendering -------------------------------------------------------------------------
 
     def render_floors(self) -> None:
-        self.query_one(EnvironmentsPanel).show(
-            self.house.floors, self.house.lit, self.house.selected, self.home
-        )
+        panel = self.query_one(EnvironmentsPanel)
+        panel.order = self.house.order
+        panel.show(S.shown_floors(self.house), self.house.lit, self.house.selected, self.home)
+
+    def action_sort(self) -> None:
+        self.house = S.next_order(self.house)
+        self.render_floors()
+        self.app.notify(f"Floors ordered by {self.house.order}", markup=False)
 
     def render_packages(self) -> None:
         house = self.house

@@ -100,6 +100,7 @@ class House:
     notes: Mapping[str, str] = field(default_factory=dict)  # the user's one-line note per floor
     kept: frozenset[str] = frozenset()  # floors marked to keep (never offered for clean-up)
     found: tuple[str, frozenset[str]] | None = None  # "where is X": the spec, the floors holding it
+    order: str = "found"  # how the floors panel orders the floors (one of ORDERS)
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -450,3 +451,27 @@ def kept_marked(house: House, path: str, keep: bool) -> House:
 def where_found(house: House, spec: str | None, paths: Sequence[str] = ()) -> House:
     """The floors holding what ``spec`` asks for are marked (None: the marks go)."""
     return replace(house, found=None if spec is None else (spec, frozenset(paths)))
+
+
+# -- the floors' order ----------------------------------------------------------------------
+
+# "found" keeps the services' order (the first paint); the rest cycle with one key.
+ORDERS = ("found", "name", "size", "age", "health", "python")
+_HEALTH_RANK = {"broken": 0, "stale": 1, "ok": 2}
+
+
+def next_order(house: House) -> House:
+    """The floors panel's next order: found → name → size → age → health → python → found."""
+    at = ORDERS.index(house.order) if house.order in ORDERS else 0
+    return replace(house, order=ORDERS[(at + 1) % len(ORDERS)])
+
+
+def shown_floors(house: House) -> tuple[Environment, ...]:
+    """The floors in the order the panel shows them (the house keeps the services' order)."""
+    if house.order == "found":
+        return house.floors
+    if house.order == "health":  # the floors needing care first; ties keep the found order
+        return tuple(sorted(house.floors, key=lambda e: _HEALTH_RANK.get(e.health, 3)))
+    from venv_tui.services.inventory import sort_floors
+
+    return tuple(sort_floors(house.floors, house.order, sizes=house.sizes, last_used=house.used))

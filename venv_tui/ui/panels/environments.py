@@ -161,6 +161,7 @@ class EnvironmentsPanel(Panel):
     index: Mapping[str, FloorIndex] = {}
     inventory: Mapping[str, Inventory] = {}
     progress: str | None = None
+    order: str = "found"  # said in the subtitle unless it is the services' own order
     _shown: tuple[Sequence[Environment], str | None] = ((), None)
 
     def compose(self) -> ComposeResult:
@@ -211,14 +212,20 @@ class EnvironmentsPanel(Panel):
         subtitle = f"{len(environments)} floors"
         subtitle += f" · {broken} broken" if broken else ""
         subtitle += f" · {stale} stale" if stale else ""
+        if self.order != "found":
+            subtitle += f" · by {self.order}"
         if progress is not None:
             subtitle += f" · index: {progress} (x stops)"
         self.border_subtitle = subtitle
 
-    def show_inventory(self, inventory: Mapping[str, Inventory]) -> None:
-        """Sizes, last uses, notes, keep and "where" marks, on the floors as shown."""
+    def show_inventory(
+        self, inventory: Mapping[str, Inventory], floors: Sequence[Environment] | None = None
+    ) -> None:
+        """Sizes, last uses, notes, keep and "where" marks, on the floors as shown (or in the
+        order given: a sort by size changes as the sizes arrive)."""
         self.inventory = inventory
         environments, active = self._shown
+        environments = environments if floors is None else floors
         self.show(environments, active, self.table.selected_key(), self.home)
 
     def show_index(self, index: Mapping[str, FloorIndex], progress: str | None) -> None:

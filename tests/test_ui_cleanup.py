@@ -1,0 +1,66 @@
+"""Tidying the house in the app: the floors ordered by one key. The transitions are tested
+without a pilot, then the pilot on fixed data."""
+
+from __future__ import annotations
+
+from ui_data import ATTIC, BASEMENT, ENVIRONMENTS, FLOOR, demo_app, wait_readers
+
+from venv_tui.ui import state as S
+from venv_tui.ui.panels.base import Table
+
+SIZE = (120, 40)
+
+
+def test_the_order_cycles_and_sorts_the_shown_floors_only() -> None:
+    house = S.House(floors=ENVIRONMENTS)
+    assert S.shown_floors(house) == ENVIRONMENTS  # the services' order until asked
+    seen = []
+    for _ in S.ORDERS:
+        house = S.next_order(house)
+        seen.append(house.order)
+    assert seen == ["name", "size", "age", "health", "python", "found"]
+    by = {order: S.replace(house, order=order) for order in S.ORDERS}
+    names = [e.name for e in S.shown_floors(by["name"])]
+    assert names == ["attic", "basement", "floor 1", "floor 2", "floor 3"]
+    assert S.shown_floors(by["health"])[0].path == ATTIC  # broken first
+    assert [e.python_version for e in S.shown_floors(by["python"])][-1] == "3.9.7"
+    sized = S.sized(by["size"], {FLOOR[2]: 50, BASEMENT: 900}, {})
+    assert [e.path for e in S.shown_floors(sized)][:2] == [BASEMENT, FLOOR[2]]
+    assert S.shown_floors(sized)[-1].path not in (BASEMENT, FLOOR[2])  # unknown size last
+    assert sized.floors == ENVIRONMENTS  # the house keeps its own order
+
+
+async def settle(pilot, rounds: int = 4) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+        await wait_readers(pilot.app)
+    await pilot.pause()
+
+
+def order(app) -> list[str]:
+    table = app.query_one("#environments-table", Table)
+    return [str(table.coordinate_to_cell_key((r, 0)).row_key.value) for r in range(table.row_count)]
+
+
+async def test_s_cycles_the_floors_order_and_the_border_says_it() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#environments-table").focus()
+        first = order(app)
+        await pilot.press("S")  # by name
+        await settle(pilot)
+        by_name = order(app)
+        assert by_name != first and by_name[0] == ATTIC
+        panel = app.screen.query_one("#environments")
+        assert "by name" in str(panel.border_subtitle)
+        await pilot.press("S")  # by size: the largest floor first
+        await settle(pilot)
+        sizes = {p: app.screen.house.sizes.get(p) for p in order(app)}
+        known = [s for s in sizes.values() if s is not None]
+        assert known == sorted(known, reverse=True) and known
+        for _ in range(len(S.ORDERS) - 2):
+            await pilot.press("S")
+        await settle(pilot)
+        assert order(app) == first
+        assert "by " not in str(panel.border_subtitle)
