@@ -64,3 +64,28 @@ async def test_s_cycles_the_floors_order_and_the_border_says_it() -> None:
         await settle(pilot)
         assert order(app) == first
         assert "by " not in str(panel.border_subtitle)
+
+
+def test_built_on_names_the_floors_each_interpreter_carries() -> None:
+    from ui_data import DEFAULT_PY, INTERPRETERS
+
+    house = S.House(interpreters=INTERPRETERS, floors=ENVIRONMENTS)
+    built = S.built_on(house)
+    assert built[DEFAULT_PY] == ["floor 1", "floor 2", "floor 3"]
+    assert built["/usr/bin/python3"] == ["basement"]  # named by its real path
+    assert sum(len(v) for v in built.values()) == 4  # the attic's interpreter is gone
+
+
+async def test_the_interpreters_panel_says_which_floors_break() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        note = app.screen.query_one("#interpreter-note")
+        assert "break" not in str(note.render())  # only while the panel is the current one
+        await pilot.press("1")
+        await settle(pilot)
+        said = str(note.render())
+        assert "remove 3.12.4 and these 3 floors break: floor 1, floor 2, floor 3" in said
+        await pilot.press("down")
+        await settle(pilot)
+        assert "remove 3.11.2 and this floor breaks: basement" in str(note.render())

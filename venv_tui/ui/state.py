@@ -475,3 +475,27 @@ def shown_floors(house: House) -> tuple[Environment, ...]:
     from venv_tui.services.inventory import sort_floors
 
     return tuple(sort_floors(house.floors, house.order, sizes=house.sizes, last_used=house.used))
+
+
+def built_on(house: House) -> dict[str, list[str]]:
+    """For each interpreter (by path), the names of the floors built on it: what breaks if it
+    goes. A floor naming an interpreter's own path is matched as written; the rest by the
+    services' rule (real paths, then the folder and minor version)."""
+    from venv_tui.services.inventory import floors_by_interpreter
+
+    named: dict[str, str] = {}
+    for i in house.interpreters:
+        named.setdefault(i.real_path, i.path)
+        named[i.path] = i.path
+    out: dict[str, list[str]] = {i.path: [] for i in house.interpreters}
+    rest = []
+    for env in house.floors:
+        owner = named.get(env.base_interpreter or "") if env.is_venv else None
+        if owner is not None:
+            out[owner].append(env.name)
+        else:
+            rest.append(env)
+    for path, floors in floors_by_interpreter(house.interpreters, rest).items():
+        names = {e.path: e.name for e in rest}
+        out[path].extend(names[p] for p in floors)
+    return out

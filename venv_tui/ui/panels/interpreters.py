@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -25,8 +25,11 @@ SOURCE_WORDS = {
 }
 
 
-def interpreter_row(interp: Interpreter, home: str | None = None) -> tuple[Text, ...]:
-    """The cells of one row: shadowed entries dimmed, the default one marked."""
+def interpreter_row(
+    interp: Interpreter, home: str | None = None, floors: int = 0
+) -> tuple[Text, ...]:
+    """The cells of one row: shadowed entries dimmed, the default one marked, how many floors
+    are built on it."""
     dim = "dim" if interp.shadowed_by else ""
     mark = Text.styled("1st floor", "bold yellow") if interp.default else Text("")
     version = interp.version or "?"
@@ -35,9 +38,16 @@ def interpreter_row(interp: Interpreter, home: str | None = None) -> tuple[Text,
     return (
         mark,
         Text.styled(f"{version} {impl}".strip(), dim),
-        Text.styled(where, dim),
+        Text.styled(f"{where} · {floors} floor{'' if floors == 1 else 's'}" if floors else where, dim),
         Text.styled(tilde(interp.path, home), dim),
     )
+
+
+def breakage(interp: Interpreter, floors: Sequence[str]) -> str:
+    """"remove 3.11.7 and these 2 floors break: a, b": the floors built on this interpreter."""
+    n = len(floors)
+    these = "this floor breaks" if n == 1 else f"these {n} floors break"
+    return f"remove {interp.version or interp.path} and {these}: {', '.join(floors)}"
 
 
 class InterpretersPanel(Panel):
@@ -48,6 +58,10 @@ class InterpretersPanel(Panel):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("interpreters")
 
     home: str | None = None
+    # The names of the floors built on each interpreter (by its path): set by the main screen.
+    built: Mapping[str, Sequence[str]] = {}
+    # The breakage line shows while the panel is the current one (the note has two lines).
+    current: bool = False
 
     def compose(self) -> ComposeResult:
         table = Table(id="interpreters-table")
@@ -77,6 +91,10 @@ class InterpretersPanel(Panel):
                 text.append(f" · hidden on PATH by {interp.shadowed_by}")
             elif interp.default:
                 text.append(" · what `python3` runs: the house's first floor")
+            breaks = self.built.get(interp.path, ())
+            if breaks and self.current:
+                text.append("\n")
+                text.append(breakage(interp, breaks), style="yellow")
         self.query_one("#interpreter-note", Static).update(text)
 
     def selected_path(self) -> str | None:
