@@ -6,6 +6,7 @@ from __future__ import annotations
 from ui_data import ATTIC, BASEMENT, ENVIRONMENTS, FLOOR, demo_app, wait_readers
 
 from venv_tui.ui import state as S
+from venv_tui.ui import tidy as T
 from venv_tui.ui.panels.base import Table
 
 SIZE = (120, 40)
@@ -13,20 +14,20 @@ SIZE = (120, 40)
 
 def test_the_order_cycles_and_sorts_the_shown_floors_only() -> None:
     house = S.House(floors=ENVIRONMENTS)
-    assert S.shown_floors(house) == ENVIRONMENTS  # the services' order until asked
+    assert T.shown_floors(house) == ENVIRONMENTS  # the services' order until asked
     seen = []
-    for _ in S.ORDERS:
-        house = S.next_order(house)
+    for _ in T.ORDERS:
+        house = T.next_order(house)
         seen.append(house.order)
     assert seen == ["name", "size", "age", "health", "python", "found"]
-    by = {order: S.replace(house, order=order) for order in S.ORDERS}
-    names = [e.name for e in S.shown_floors(by["name"])]
+    by = {order: S.replace(house, order=order) for order in T.ORDERS}
+    names = [e.name for e in T.shown_floors(by["name"])]
     assert names == ["attic", "basement", "floor 1", "floor 2", "floor 3"]
-    assert S.shown_floors(by["health"])[0].path == ATTIC  # broken first
-    assert [e.python_version for e in S.shown_floors(by["python"])][-1] == "3.9.7"
+    assert T.shown_floors(by["health"])[0].path == ATTIC  # broken first
+    assert [e.python_version for e in T.shown_floors(by["python"])][-1] == "3.9.7"
     sized = S.sized(by["size"], {FLOOR[2]: 50, BASEMENT: 900}, {})
-    assert [e.path for e in S.shown_floors(sized)][:2] == [BASEMENT, FLOOR[2]]
-    assert S.shown_floors(sized)[-1].path not in (BASEMENT, FLOOR[2])  # unknown size last
+    assert [e.path for e in T.shown_floors(sized)][:2] == [BASEMENT, FLOOR[2]]
+    assert T.shown_floors(sized)[-1].path not in (BASEMENT, FLOOR[2])  # unknown size last
     assert sized.floors == ENVIRONMENTS  # the house keeps its own order
 
 
@@ -59,7 +60,7 @@ async def test_s_cycles_the_floors_order_and_the_border_says_it() -> None:
         sizes = {p: app.screen.house.sizes.get(p) for p in order(app)}
         known = [s for s in sizes.values() if s is not None]
         assert known == sorted(known, reverse=True) and known
-        for _ in range(len(S.ORDERS) - 2):
+        for _ in range(len(T.ORDERS) - 2):
             await pilot.press("S")
         await settle(pilot)
         assert order(app) == first
@@ -70,7 +71,7 @@ def test_built_on_names_the_floors_each_interpreter_carries() -> None:
     from ui_data import DEFAULT_PY, INTERPRETERS
 
     house = S.House(interpreters=INTERPRETERS, floors=ENVIRONMENTS)
-    built = S.built_on(house)
+    built = T.built_on(house)
     assert built[DEFAULT_PY] == ["floor 1", "floor 2", "floor 3"]
     assert built["/usr/bin/python3"] == ["basement"]  # named by its real path
     assert sum(len(v) for v in built.values()) == 4  # the attic's interpreter is gone
@@ -89,3 +90,45 @@ async def test_the_interpreters_panel_says_which_floors_break() -> None:
         await pilot.press("down")
         await settle(pilot)
         assert "remove 3.11.2 and this floor breaks: basement" in str(note.render())
+
+
+def test_marks_for_clean_up_refuse_what_must_stay_and_count_what_is_freed() -> None:
+    from ui_data import BASE_ENV
+
+    house = S.House(floors=ENVIRONMENTS, lit=FLOOR[1], kept=frozenset({FLOOR[3]}))
+    floor = {e.path: e for e in ENVIRONMENTS}
+    assert T.mark_refusal(house, floor[FLOOR[2]]) is None
+    assert "kept" in (T.mark_refusal(house, floor[FLOOR[3]]) or "")
+    assert "active" in (T.mark_refusal(house, floor[FLOOR[1]]) or "")
+    assert "base interpreter" in (T.mark_refusal(house, BASE_ENV) or "")
+    managed = S.replace(floor[FLOOR[2]], source="pipx")
+    assert "pipx" in (T.mark_refusal(house, managed) or "")
+    house = T.clean_marked(T.clean_marked(house, FLOOR[2]), BASEMENT)
+    assert house.marked == {FLOOR[2], BASEMENT}
+    assert T.marked_line(house) == "2 marked · … would be freed"  # sizes not measured yet
+    house = S.sized(house, {FLOOR[2]: 3 * 1024 * 1024, BASEMENT: 1024 * 1024}, {})
+    assert T.marked_line(house) == "2 marked · 4.0 MiB would be freed"
+    assert T.marked_line(T.clean_marked(T.clean_marked(house, FLOOR[2]), BASEMENT)) is None
+
+
+async def test_space_marks_a_floor_and_refuses_the_lit_one() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one("#environments")
+        lit = app.screen.house.lit
+        app.screen.house = S.selected(app.screen.house, lit)
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.screen.house.marked == frozenset()
+        assert any("active floor" in str(n.message) for n in app._notifications)
+        other = next(p for p in (FLOOR[2], FLOOR[3]) if p != lit)
+        app.screen.query_one("#environments-table", Table).move_to_key(other)
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.screen.house.marked == {other}
+        assert "1 marked · " in str(panel.border_subtitle) and "would be freed" in str(panel.border_subtitle)
+        await pilot.press("space")
+        await settle(pilot)
+        assert "marked" not in str(panel.border_subtitle)

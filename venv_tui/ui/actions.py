@@ -239,6 +239,16 @@ ACTIONS: tuple[Action, ...] = (
         applies=_floor,
     ),
     Action(
+        "mark_clean",
+        "space",
+        ("floors",),
+        "Mark the selected floor for clean-up (or take the mark off)",
+        "Mark this floor for clean-up (space again takes it off); the border counts what is freed",
+        "Mark",
+        show=False,
+        applies=_venv,
+    ),
+    Action(
         "sort",
         "S",
         ("floors",),

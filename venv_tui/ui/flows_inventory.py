@@ -13,6 +13,7 @@ from textual import on, work
 from textual.worker import get_current_worker
 
 from venv_tui.ui import state as S
+from venv_tui.ui import tidy as T
 from venv_tui.ui.flows_index import IndexFlows, _sentence
 from venv_tui.ui.messages import EnvironmentsLoaded
 from venv_tui.ui.panels.environments import Inventory as FloorInventory
@@ -82,7 +83,9 @@ class InventoryFlows(IndexFlows):
 
         house = self.house
         found = house.found
-        self.query_one(EnvironmentsPanel).show_inventory(
+        panel = self.query_one(EnvironmentsPanel)
+        panel.marked = T.marked_line(house)  # the sizes just measured count in what is freed
+        panel.show_inventory(
             {
                 e.path: FloorInventory(
                     size=house.sizes.get(e.path),
@@ -93,7 +96,7 @@ class InventoryFlows(IndexFlows):
                 )
                 for e in house.floors
             },
-            S.shown_floors(house),
+            T.shown_floors(house),
         )
 
     def _need_inventory(self) -> Inventory | None:

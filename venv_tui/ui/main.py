@@ -24,6 +24,7 @@ from textual.worker import Worker, get_current_worker
 from venv_tui.model import PackageSet
 from venv_tui.ui import readers
 from venv_tui.ui import state as S
+from venv_tui.ui import tidy as T
 from venv_tui.ui.actions import bindings_for
 from venv_tui.ui.flows_inventory import InventoryFlows
 from venv_tui.ui.messages import (
@@ -266,7 +267,7 @@ class MainScreen(InventoryFlows):
     def _interpreters_loaded(self, message: InterpretersLoaded) -> None:
         self.house = S.interpreters_loaded(self.house, message.interpreters, message.default)
         panel = self.query_one(InterpretersPanel)
-        panel.built = S.built_on(self.house)
+        panel.built = T.built_on(self.house)
         panel.show(self.house.interpreters, self.home)
 
     @on(EnvironmentsLoaded)
@@ -395,14 +396,26 @@ class MainScreen(InventoryFlows):
 
     def render_floors(self) -> None:
         stations = self.query_one(InterpretersPanel)
-        stations.built = S.built_on(self.house)
+        stations.built = T.built_on(self.house)
         stations.show(self.house.interpreters, self.home)
         panel = self.query_one(EnvironmentsPanel)
         panel.order = self.house.order
-        panel.show(S.shown_floors(self.house), self.house.lit, self.house.selected, self.home)
+        panel.marked = T.marked_line(self.house)
+        panel.show(T.shown_floors(self.house), self.house.lit, self.house.selected, self.home)
+
+    def action_mark_clean(self) -> None:
+        env = self.house.selected_floor
+        if env is None:
+            return
+        refusal = None if env.path in self.house.marked else T.mark_refusal(self.house, env)
+        if refusal:
+            self.app.notify(refusal, title="Not marked", severity="warning", markup=False)
+            return
+        self.house = T.clean_marked(self.house, env.path)
+        self.render_floors()
 
     def action_sort(self) -> None:
-        self.house = S.next_order(self.house)
+        self.house = T.next_order(self.house)
         self.render_floors()
         self.app.notify(f"Floors ordered by {self.house.order}", markup=False)
 

@@ -100,6 +100,7 @@ class House:
     notes: Mapping[str, str] = field(default_factory=dict)  # the user's one-line note per floor
     kept: frozenset[str] = frozenset()  # floors marked to keep (never offered for clean-up)
     found: tuple[str, frozenset[str]] | None = None  # "where is X": the spec, the floors holding it
+    marked: frozenset[str] = frozenset()  # floors marked for clean-up (space)
     order: str = "found"  # how the floors panel orders the floors (one of ORDERS)
 
     # -- queries ---------------------------------------------------------------------------
@@ -452,50 +453,3 @@ def where_found(house: House, spec: str | None, paths: Sequence[str] = ()) -> Ho
     """The floors holding what ``spec`` asks for are marked (None: the marks go)."""
     return replace(house, found=None if spec is None else (spec, frozenset(paths)))
 
-
-# -- the floors' order ----------------------------------------------------------------------
-
-# "found" keeps the services' order (the first paint); the rest cycle with one key.
-ORDERS = ("found", "name", "size", "age", "health", "python")
-_HEALTH_RANK = {"broken": 0, "stale": 1, "ok": 2}
-
-
-def next_order(house: House) -> House:
-    """The floors panel's next order: found → name → size → age → health → python → found."""
-    at = ORDERS.index(house.order) if house.order in ORDERS else 0
-    return replace(house, order=ORDERS[(at + 1) % len(ORDERS)])
-
-
-def shown_floors(house: House) -> tuple[Environment, ...]:
-    """The floors in the order the panel shows them (the house keeps the services' order)."""
-    if house.order == "found":
-        return house.floors
-    if house.order == "health":  # the floors needing care first; ties keep the found order
-        return tuple(sorted(house.floors, key=lambda e: _HEALTH_RANK.get(e.health, 3)))
-    from venv_tui.services.inventory import sort_floors
-
-    return tuple(sort_floors(house.floors, house.order, sizes=house.sizes, last_used=house.used))
-
-
-def built_on(house: House) -> dict[str, list[str]]:
-    """For each interpreter (by path), the names of the floors built on it: what breaks if it
-    goes. A floor naming an interpreter's own path is matched as written; the rest by the
-    services' rule (real paths, then the folder and minor version)."""
-    from venv_tui.services.inventory import floors_by_interpreter
-
-    named: dict[str, str] = {}
-    for i in house.interpreters:
-        named.setdefault(i.real_path, i.path)
-        named[i.path] = i.path
-    out: dict[str, list[str]] = {i.path: [] for i in house.interpreters}
-    rest = []
-    for env in house.floors:
-        owner = named.get(env.base_interpreter or "") if env.is_venv else None
-        if owner is not None:
-            out[owner].append(env.name)
-        else:
-            rest.append(env)
-    for path, floors in floors_by_interpreter(house.interpreters, rest).items():
-        names = {e.path: e.name for e in rest}
-        out[path].extend(names[p] for p in floors)
-    return out

@@ -161,6 +161,7 @@ class EnvironmentsPanel(Panel):
     index: Mapping[str, FloorIndex] = {}
     inventory: Mapping[str, Inventory] = {}
     progress: str | None = None
+    marked: str | None = None  # "2 marked · 40 MB would be freed"
     order: str = "found"  # said in the subtitle unless it is the services' own order
     _shown: tuple[Sequence[Environment], str | None] = ((), None)
 
@@ -212,6 +213,8 @@ class EnvironmentsPanel(Panel):
         subtitle = f"{len(environments)} floors"
         subtitle += f" · {broken} broken" if broken else ""
         subtitle += f" · {stale} stale" if stale else ""
+        if self.marked:
+            subtitle += f" · {self.marked}"
         if self.order != "found":
             subtitle += f" · by {self.order}"
         if progress is not None:
