@@ -132,3 +132,24 @@ async def test_space_marks_a_floor_and_refuses_the_lit_one() -> None:
         await pilot.press("space")
         await settle(pilot)
         assert "marked" not in str(panel.border_subtitle)
+
+
+async def test_D_deletes_every_marked_floor_after_one_confirmation() -> None:
+    from ui_data import FakeServices
+
+    services = FakeServices()
+    app = demo_app(services=services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lit = app.screen.house.lit
+        marked = [p for p in (FLOOR[2], FLOOR[3], BASEMENT) if p != lit][:2]
+        app.screen.house = S.replace(app.screen.house, marked=frozenset(marked))
+        await pilot.press("D")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        app.screen.dismiss(True)
+        await settle(pilot)
+        deleted = [c[1] for c in services.calls if c[0] == "delete"]
+        assert sorted(deleted) == sorted(marked)
+        assert app.screen.house.marked == frozenset()
+        assert any("Deleted 2 of 2" in str(n.message) for n in app._notifications)

@@ -249,6 +249,15 @@ ACTIONS: tuple[Action, ...] = (
         applies=_venv,
     ),
     Action(
+        "clean_marked",
+        "D",
+        ("floors",),
+        "Delete the floors marked for clean-up",
+        "Delete every floor marked with space, after one confirmation listing them",
+        "Clean up",
+        show=False,
+    ),
+    Action(
         "sort",
         "S",
         ("floors",),

@@ -165,6 +165,66 @@ class InventoryFlows(IndexFlows):
         self.house = S.noted(self.house, env.path, note)
         self.render_inventory()
 
+    # -- clean-up: the marked floors, deleted after one confirmation --------------------------
+
+    @work(group="flow", exit_on_error=False)
+    async def action_clean_marked(self) -> None:
+        from venv_tui.errors import VenvTuiError
+        from venv_tui.ui.decide import delete_message
+        from venv_tui.ui.dialogs import ConfirmScreen
+        from venv_tui.ui.protocol import Planner
+
+        paths = sorted(self.house.marked)
+        if not paths:
+            self.app.notify("No floor is marked: space marks one for clean-up.", markup=False)
+            return
+        services = self.services
+
+        def plan() -> tuple[list[tuple[str, str]], list[str]]:
+            ready: list[tuple[str, str]] = []  # (folder to delete, what the confirmation says)
+            refused: list[str] = []
+            for path in paths:
+                try:
+                    if isinstance(services, Planner):
+                        found = services.plan_delete(path)
+                        ready.append((found.folder, delete_message(found)))
+                    else:
+                        target = services.check_deletable(path)
+                        ready.append((target, f"This removes the folder {target}."))
+                except (VenvTuiError, OSError) as err:
+                    refused.append(_sentence(err, path))
+            return ready, refused
+
+        ready, refused = await self.run_worker(plan, thread=True, group="delete").wait()
+        for sentence in refused:
+            self.app.notify(sentence, title="Not cleaned", severity="warning", markup=False)
+        if not ready:
+            return
+        message = "\n\n".join(said for _folder, said in ready)
+        title = f"Delete {len(ready)} marked floor{'s' if len(ready) != 1 else ''}?"
+        if not await self.app.push_screen_wait(ConfirmScreen(title, message)):
+            return
+
+        def delete() -> list[str]:
+            failed: list[str] = []
+            for n, (folder, _said) in enumerate(ready, 1):
+                self.app.call_from_thread(
+                    self.app.notify, f"Deleting {n}/{len(ready)}: {folder}", markup=False
+                )
+                try:  # one failure does not stop the rest; all are said at the end
+                    services.delete(folder)
+                except (VenvTuiError, OSError) as err:
+                    failed.append(_sentence(err, folder))
+            return failed
+
+        failed = await self.run_worker(delete, thread=True, group="delete").wait()
+        for sentence in failed:
+            self.app.notify(sentence, title="Delete failed", severity="error", markup=False)
+        done = len(ready) - len(failed)
+        self.app.notify(f"Deleted {done} of {len(ready)} marked floors", markup=False)
+        self.house = S.replace(self.house, marked=frozenset())
+        self.load_floors()
+
     # -- where is package X ----------------------------------------------------------------
 
     @work(group="flow", exit_on_error=False)
