@@ -108,6 +108,15 @@ class MainScreen(Flows):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The breakpoint classes Textual would add at the first resize, set before the first
+        # styling: otherwise every node is styled and laid out twice before the first frame.
+        width, height = self.app.size
+        for dimension, breakpoints in (
+            (width, self.app.HORIZONTAL_BREAKPOINTS or []),
+            (height, self.app.VERTICAL_BREAKPOINTS or []),
+        ):
+            for name in self._get_breakpoint_classes(dimension, breakpoints):
+                self.set_class(True, name, update=False)
         yield Static(Text("venv-tui · scanning…"), id="status")
         yield PanelTabs(
             *(Tab(p.SHORT, id=f"tab-{p.PANEL_ID}") for p in _panel_classes()),
@@ -115,10 +124,10 @@ class MainScreen(Flows):
             id="panel-tabs",
         )
         with Container(id="main"):
-            yield InterpretersPanel()
-            yield PackagesPanel()
-            yield EnvironmentsPanel()
-            yield ScriptsPanel()
+            for panel in (InterpretersPanel(), PackagesPanel(), EnvironmentsPanel(), ScriptsPanel()):
+                # Styled once as current, rather than restyled at mount.
+                panel.set_class(panel.PANEL_ID == self.current_panel, "current")
+                yield panel
         yield Footer(compact=True)
 
     def panel(self, panel_id: str) -> Panel:
@@ -238,7 +247,8 @@ class MainScreen(Flows):
                     exit_on_error=False,
                 )
 
-    @work(thread=True, exclusive=True, group="checks", exit_on_error=False)
+    # A description, so that Textual does not repr the arguments (5000 packages) on the UI thread.
+    @work(thread=True, exclusive=True, group="checks", exit_on_error=False, description="checks")
     def _run_checks(self, env_path: str, packages: PackageSet, sources: tuple[str, ...]) -> None:
         results, env_check = readers.check_robots(self.services, packages, sources)
         if not get_current_worker().is_cancelled:

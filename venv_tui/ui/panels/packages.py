@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 
 from venv_tui.model import Distribution, PackageSet
 from venv_tui.ui.actions import bindings_for
-from venv_tui.ui.panels.base import Panel, Table
+from venv_tui.ui.panels.base import Batch, Panel, Table, prepare
 
 FILTER_DELAY = 0.15  # seconds of quiet typing before the package filter applies
 
@@ -44,15 +44,25 @@ def flags(dist: Distribution) -> str:
 
 
 Row = tuple[Distribution, tuple[Text, Text, Text]]
+COLUMNS = ("Name", "Version", "Flags")
 
 
-def package_rows(packages: PackageSet) -> list[Row]:
+class PackageRows(list[Row]):
+    """Every package's cells, and the table's rows for all of them (:class:`Batch`), both made
+    once per reading in the reading worker: the UI thread only places them."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        super().__init__(rows)
+        self.batch = prepare([(dist.metadata_path, cells) for dist, cells in rows], COLUMNS)
+
+
+def package_rows(packages: PackageSet) -> PackageRows:
     """The cells of every package, made once per reading (in the reading worker)."""
     rows: list[Row] = []
     for dist in packages.distributions:
         style = "red" if dist.problem else ("dim" if dist.inherited else "")
         rows.append((dist, (Text(dist.name, style), Text(dist.version, style), Text(flags(dist), "dim"))))
-    return rows
+    return PackageRows(rows)
 
 
 def matches(dist: Distribution, text: str) -> bool:
@@ -100,13 +110,13 @@ class PackagesPanel(Panel):
         # cursor move looks one name up.
         self._required_by: Mapping[str, tuple[str, ...]] = {}
         self._filter_timer: Timer | None = None
-        self._rows: list[Row] | None = None
+        self._rows: Sequence[Row] | None = None
         self._by_key: dict[str, Distribution] | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter by name (esc clears)", id="package-filter")
         table = Table(id="packages-table")
-        table.set_columns("Name", "Version", "Flags")
+        table.set_columns(*COLUMNS)
         yield table
         yield Static("", id="package-detail", classes="detail")
 
@@ -126,7 +136,7 @@ class PackagesPanel(Panel):
         same_env = env_path == self.env_path
         self.env_path = env_path
         self.packages = packages
-        self._rows = list(rows) if rows is not None else None
+        self._rows = rows if isinstance(rows, PackageRows) else (list(rows) if rows is not None else None)
         self._by_key = None
         self._required_by = required_by if required_by is not None else {}
         self.border_title = f"Packages · robots on {env_label}"
@@ -148,7 +158,12 @@ class PackagesPanel(Panel):
         text = self.filter_text
         shown = [row for row in self._rows if matches(row[0], text)] if text else self._rows
         # One batch, then one refresh: thousands of rows stay smooth.
-        table.fill([(dist.metadata_path, cells) for dist, cells in shown])
+        batch: Batch | list[tuple[str, Sequence[Text]]]
+        if shown is self._rows and isinstance(shown, PackageRows):
+            batch = shown.batch  # made in the reading worker
+        else:
+            batch = [(dist.metadata_path, cells) for dist, cells in shown]
+        table.fill(batch)
         total = len(self.packages.distributions)
         count = f"{len(shown)} of {total}" if self.filter_text else f"{total}"
         self.border_subtitle = f"{count} packages" + (
