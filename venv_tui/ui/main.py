@@ -126,7 +126,7 @@ class MainScreen(Flows):
         with Container(id="main"):
             for panel in (InterpretersPanel(), PackagesPanel(), EnvironmentsPanel(), ScriptsPanel()):
                 # Styled once as current, rather than restyled at mount.
-                panel.set_class(panel.PANEL_ID == self.current_panel, "current")
+                panel.set_class(self.current_panel == panel.PANEL_ID, "current")
                 yield panel
         yield Footer(compact=True)
 
@@ -136,11 +136,15 @@ class MainScreen(Flows):
     def on_mount(self) -> None:
         self._set_current("environments")
         self.panel("environments").focus_main()
-        if self.options.live:
+        # Paint the empty house first, then start the watcher and read the disk: the first
+        # frame never waits.
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        if self.options.live and self.is_attached:
             self.watcher = Watcher(self._post_watch, self.options.poll_interval)
             self.watcher.start()
-        # Paint the empty house first, then read the disk: the first frame never waits.
-        self.call_after_refresh(self.scan)
+        self.scan()
 
     def _post_watch(self, groups: frozenset[WatchKey]) -> None:
         self.post_message(WatchChanged(groups))  # thread-safe: called on the watcher's thread

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -17,6 +17,9 @@ from textual.widgets import Input, Static
 from venv_tui.model import Distribution, PackageSet
 from venv_tui.ui.actions import bindings_for
 from venv_tui.ui.panels.base import Batch, Panel, Table, prepare
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
 
 FILTER_DELAY = 0.15  # seconds of quiet typing before the package filter applies
 
@@ -92,6 +95,18 @@ def detail(dist: Distribution, required_by: Sequence[str]) -> Text:
         text.append(dist.requires_python)
     text.append(f"\n{LEGEND}", style="dim")
     return text
+
+
+def _update(widget: Static, content: Text | str) -> None:
+    """Show ``content``, laying the screen out again only when the box's height changes: a
+    cursor move in a long list then repaints the box alone, not the whole screen."""
+    width = widget.content_size.width
+    rules = cast("RulesMap", widget.styles)  # what Widget.get_content_height passes too
+    before = widget.visual.get_height(rules, width) if width else -1
+    widget.update(content, layout=False)
+    if not width or widget.visual.get_height(rules, width) != before:
+        widget.clear_cached_dimensions()
+        widget.refresh(layout=True)
 
 
 class PackagesPanel(Panel):
@@ -190,14 +205,14 @@ class PackagesPanel(Panel):
                 text = Text.assemble(
                     Text.styled("\n".join(self.packages.problems), "red"), "\n", text
                 )
-            widget.update(text)
+            _update(widget, text)
         elif self.packages.problems:
-            widget.update(Text.styled("\n".join(self.packages.problems), "red"))
+            _update(widget, Text.styled("\n".join(self.packages.problems), "red"))
         elif self.filter_text:
-            widget.update(f"no package matches “{self.filter_text}”")
+            _update(widget, f"no package matches “{self.filter_text}”")
         else:
             where = ", ".join(os.path.basename(d) for d in self.packages.site.own_dirs)
-            widget.update(f"nothing installed in {where or 'this environment'}")
+            _update(widget, f"nothing installed in {where or 'this environment'}")
 
     def open_filter(self) -> None:
         box = self.query_one("#package-filter", Input)
