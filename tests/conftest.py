@@ -75,6 +75,7 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     base = tmp_path_factory.mktemp("venv-tui-dirs")
     monkeypatch.setenv("VENV_TUI_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("VENV_TUI_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("VENV_TUI_STATE_DIR", str(base / "state"))  # notes and keep marks
     folders: dict[str, str] = {}
     for variable, name in HERMETIC_FOLDERS.items():
         folder = base / name

@@ -102,7 +102,8 @@ def test_check_text_output_and_exit_status(capsys: pytest.CaptureFixture[str], h
     code, out, _ = run(capsys, "check", house.robots["robot_one.py"], "--env", house.floors[3])
     assert code == 1
     assert "A 2.1.0 is installed, robot_one.py needs A<1.5" in out
-    assert "Conflicts found." in out
+    assert out.rstrip().endswith("2 problems found: 2 requirements not met.")
+    assert "All requirements are satisfied" not in out
 
 
 def test_check_without_target_is_pip_check(
@@ -135,16 +136,40 @@ def test_check_uses_virtual_env_by_default(
 # -- fit ------------------------------------------------------------------------------------------
 
 
+# Every variable that names a place where environments or interpreters live.
+_PLACES = (
+    "HOME",
+    "PYENV_ROOT",
+    "WORKON_HOME",
+    "PIPX_HOME",
+    "XDG_DATA_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+    "POETRY_VIRTUALENVS_PATH",
+    "HATCH_DATA_DIR",
+    "UV_TOOL_DIR",
+    "UV_PYTHON_INSTALL_DIR",
+)
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, base) -> str:
+    """Point every place where floors live into ``base`` (empty), leave no floor active, run from
+    an empty folder: only what a test builds (and the machine's interpreters) is found."""
+    home = base / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    for name in _PLACES:
+        monkeypatch.setenv(name, str(home if name == "HOME" else base / name.lower()))
+    for name in ("VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_EXE", "PYENV_VERSION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(home)
+    return str(home)
+
+
 @pytest.fixture
 def neutral_place(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run from an empty folder with an empty HOME and no active environment, so that only the
     house (and the machine's interpreters) are found, wherever the suite runs."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
-    monkeypatch.delenv("WORKON_HOME", raising=False)
-    monkeypatch.chdir(home)
+    isolate(monkeypatch, tmp_path / "neutral")
 
 
 def test_fit_ranks_floor_three_first_for_robot_three(
@@ -160,9 +185,19 @@ def test_fit_ranks_floor_three_first_for_robot_three(
     assert envs[0]["ok"] is True and envs[0]["problems"] == []
     by_path = {e["path"]: e for e in envs}
     assert by_path[house.floors[2]]["ok"] is False
-    assert "A 1.5.7 is installed, robot_three.py needs A>=2" in by_path[house.floors[2]]["problems"]
-    assert "A 1.0.0 is installed, robot_three.py needs A>=2" in by_path[house.floors[1]]["problems"]
-    assert "B 2.1.3 is installed, robot_three.py needs B>=4" in by_path[house.floors[1]]["problems"]
+    # What a change would break there: the robots beside the target that fit that floor now.
+    assert (
+        "A 1.5.7 is installed; robot_three.py needs A>=2; upgrading would break robot_two.py"
+        in by_path[house.floors[2]]["problems"]
+    )
+    assert (
+        "A 1.0.0 is installed; robot_three.py needs A>=2; upgrading would break robot_one.py"
+        in by_path[house.floors[1]]["problems"]
+    )
+    assert (
+        "B 2.1.3 is installed; robot_three.py needs B>=4; upgrading would break robot_one.py"
+        in by_path[house.floors[1]]["problems"]
+    )
 
 
 def test_fit_text(capsys: pytest.CaptureFixture[str], house: House, neutral_place: None) -> None:
@@ -373,3 +408,262 @@ def test_shell_warns_when_the_base_interpreter_is_gone(
     code, _, err = run(capsys, "shell", env)
     assert code == 0
     assert "warning: this environment is broken:" in err and "no longer exists" in err
+
+
+def test_fit_is_hermetic_on_a_machine_with_other_floors(
+    capsys: pytest.CaptureFixture[str], house: House, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user's machine holds a pyenv-virtualenv floor and a virtualenvwrapper floor, both empty:
+    found, they would rank before floor 2 (an empty floor before one holding other versions).
+    The suite's isolation must keep them out."""
+    from venv_tui.services import story
+
+    machine = tmp_path / "machine"
+    home = machine / "home"
+    pyenv_floor = story.make_venv(str(machine / "pyenv" / "versions" / "extra-floor"))
+    workon_floor = story.make_venv(str(home / ".virtualenvs" / "other-floor"))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PYENV_ROOT", str(machine / "pyenv"))
+    monkeypatch.delenv("WORKON_HOME", raising=False)
+    monkeypatch.chdir(machine)
+    code, data = run_json(capsys, "envs")
+    assert {pyenv_floor, workon_floor} <= {e["path"] for e in data["environments"]}, "the trap is set"
+
+    isolate(monkeypatch, tmp_path / "isolated")
+    code, data = run_json(capsys, "fit", house.robots["robot_three.py"], "--root", house.root)
+    assert code == 0
+    paths = [e["path"] for e in data["environments"]]
+    assert paths[:3] == [house.floors[3], house.floors[2], house.floors[1]]
+    assert pyenv_floor not in paths and workon_floor not in paths
+
+
+# -- one verdict for one floor, in every command ----------------------------------------------------
+
+
+def _orphan(root, wheels: str) -> tuple[str, str]:
+    """A floor holding A 1.5.7 whose base interpreter folder was removed: broken."""
+    from venv_tui.services import story
+
+    env = story.make_venv(str(root / "orphan"))
+    story.pip_install_offline(env, wheels, ["A==1.5.7"])
+    gone = str(root / "removed-python" / "bin")
+    cfg = os.path.join(env, "pyvenv.cfg")
+    with open(cfg, encoding="utf-8") as fh:
+        lines = [ln for ln in fh.read().splitlines() if ln.split("=")[0].strip() not in ("home", "executable")]
+    with open(cfg, "w", encoding="utf-8") as fh:
+        fh.write("\n".join([*lines, f"home = {gone}", f"executable = {gone}/python3"]) + "\n")
+    return env, f"its base interpreter folder {gone} no longer exists"
+
+
+def test_a_broken_floor_says_the_same_in_four_commands(
+    capsys: pytest.CaptureFixture[str], house: House, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate(monkeypatch, tmp_path / "place")
+    root = tmp_path / "floors"
+    env, sentence = _orphan(root, house.wheels)
+    robot = root / "robot.py"
+    robot.write_text(story_script(["A>=1"]))
+
+    code, data = run_json(capsys, "envs", "--root", str(root))
+    [listed] = [e for e in data["environments"] if e["path"] == env]
+    assert (listed["health"], listed["problem"]) == ("broken", sentence)
+
+    code, data = run_json(capsys, "packages", env)
+    assert code == 0, "its packages are still listed"
+    assert (data["health"], data["problem"]) == ("broken", sentence)
+    assert [(p["name"], p["version"]) for p in data["packages"]] == [("A", "1.5.7")]
+
+    code, data = run_json(capsys, "check", str(robot), "--env", env)
+    assert code == 1 and data["ok"] is False
+    assert (data["health"], data["problem"]) == ("broken", sentence)
+    assert [r["status"] for r in data["requirements"]] == ["ok"]  # A fits; the floor cannot run
+    code, out, _ = run(capsys, "check", str(robot), "--env", env)
+    assert code == 1
+    assert out.splitlines()[0] == f"{env} cannot run: {sentence}"
+    assert "All requirements are satisfied" not in out
+
+    code, data = run_json(capsys, "fit", str(robot), "--root", str(root))
+    [fit] = [e for e in data["environments"] if e["path"] == env]
+    assert fit["ok"] is False
+    assert fit["problems"][0] == f"it cannot run: {sentence}"
+
+
+def story_script(needs: list[str]) -> str:
+    from venv_tui.services import story
+
+    return story.robot_script(needs)
+
+
+def test_a_moved_floor_is_stale(
+    capsys: pytest.CaptureFixture[str], house: House, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from venv_tui.services import story
+
+    isolate(monkeypatch, tmp_path / "place")
+    root = tmp_path / "floors"
+    made = story.make_venv(str(root / "made-here"))
+    story.pip_install_offline(made, house.wheels, ["A==1.5.7"])
+    moved = str(root / "moved-there")
+    os.rename(made, moved)
+    sentence = f"it was moved after it was made: {moved}/bin/activate names {made}"
+    code, data = run_json(capsys, "envs", "--root", str(root))
+    [listed] = data["environments"]
+    assert (listed["path"], listed["health"], listed["problem"]) == (moved, "stale", sentence)
+    code, data = run_json(capsys, "packages", moved)
+    assert (data["health"], data["problem"]) == ("stale", sentence)
+    code, data = run_json(capsys, "check", "--env", moved)
+    assert code == 0, "a stale floor still runs"
+    assert (data["health"], data["problem"]) == ("stale", sentence)
+    code, out, _ = run(capsys, "envs", "--root", str(root))
+    assert f"STALE: {sentence}" in out
+
+
+def test_a_link_to_a_floor_is_an_alias(
+    capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from venv_tui.services import story
+
+    isolate(monkeypatch, tmp_path / "place")
+    root = tmp_path / "floors"
+    real = story.make_venv(str(root / "a-real-floor"))
+    link = root / "0-link"  # met first in the walk: it still must not hide the floor
+    link.symlink_to(real)
+    code, data = run_json(capsys, "envs", "--root", str(root))
+    assert code == 0
+    [listed] = data["environments"]
+    assert listed["path"] == real
+    assert listed["aliases"] == [str(link)]
+
+
+def test_what_python3_runs_when_a_floor_comes_first_on_path(
+    capsys: pytest.CaptureFixture[str], house: House, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate(monkeypatch, tmp_path / "place")
+    floor = house.floors[2]
+    base_dir = os.path.dirname(os.path.realpath(sys.executable))
+    monkeypatch.setenv("PATH", os.pathsep.join([os.path.join(floor, "bin"), base_dir]))
+    monkeypatch.chdir(house.root)  # the floors are found as the project's
+    code, data = run_json(capsys, "pythons")
+    assert code == 0
+    python3 = data["python3"]
+    assert python3["path"] == os.path.join(floor, "bin", "python3")
+    assert python3["environment"] == floor
+    assert python3["interpreter"] and os.path.realpath(python3["interpreter"]) == os.path.realpath(
+        sys.executable
+    )
+    [runner] = [
+        i for i in data["interpreters"] if i["real_path"] == os.path.realpath(sys.executable)
+    ]
+    assert set(house.floors.values()) <= set(runner["environments"])
+    code, out, _ = run(capsys, "pythons")
+    assert f"`python3` runs {python3['path']}: the environment {floor} comes first on PATH" in out
+
+    monkeypatch.setenv("PATH", base_dir)
+    code, data = run_json(capsys, "pythons")
+    assert data["python3"]["environment"] is None
+    assert data["python3"]["path"] == os.path.join(base_dir, "python3")
+
+
+# -- check: where a requirement came from, and a summary that counts ------------------------------
+
+
+def test_a_requirement_from_an_include_names_its_file(
+    capsys: pytest.CaptureFixture[str], house: House, tmp_path
+) -> None:
+    project = tmp_path / "project"
+    (project / "reqs").mkdir(parents=True)
+    (project / "reqs" / "constraints.txt").write_text("A<1.5\n")
+    (project / "requirements.txt").write_text("A>=1\n-c reqs/constraints.txt\n")
+    code, data = run_json(capsys, "check", str(project / "requirements.txt"), "--env", house.floors[2])
+    assert code == 1
+    own, included = data["requirements"]
+    assert (own["file"], own["line"]) == ("requirements.txt", 1)
+    assert (included["file"], included["line"]) == ("reqs/constraints.txt", 1)
+    assert included["status"] == "wrong-version"
+    assert included["message"].endswith("(reqs/constraints.txt, line 1)")
+    assert "requirements.txt, line" not in own["message"]
+
+
+def test_check_never_says_all_is_satisfied_beside_a_problem(
+    capsys: pytest.CaptureFixture[str], house: House, tmp_path
+) -> None:
+    from venv_tui.services import story
+
+    env = story.make_venv(str(tmp_path / "half"))
+    story.pip_install_offline(env, house.wheels, ["A==2.1.0", "B==2.1.3"])  # A 2.1.0 needs B>=4
+    robot = tmp_path / "robot.py"
+    robot.write_text(story_script(["A>=2"]))
+    code, out, _ = run(capsys, "check", str(robot), "--env", env)
+    assert code == 0  # the robot's own needs are met
+    assert "All requirements are satisfied" not in out
+    assert out.rstrip().endswith("1 problem found: 1 dependency problem in the environment itself.")
+
+
+# -- the quick reading of plain command lines -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["packages", "ENV"],
+        ["packages", "ENV", "--json"],
+        ["packages", "--json", ""],
+        ["check"],
+        ["check", "robot.py"],
+        ["check", "--env", "ENV", "--json"],
+        ["check", "pyproject.toml", "--extra", "a", "--extra", "b", "--group", "g", "--env", "E"],
+    ],
+)
+def test_quick_arguments_read_what_argparse_reads(argv: list[str]) -> None:
+    from venv_tui.cli import build_parser, command
+
+    quick = command(argv[0]).quick
+    assert quick is not None
+    fast = quick.parse(argv[1:])
+    assert fast is not None
+    slow = vars(build_parser(only=argv[0]).parse_args(argv))
+    slow.pop("command")
+    assert vars(fast) == slow
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["packages"],
+        ["packages", "A", "B"],
+        ["packages", "ENV", "--js"],
+        ["packages", "--help"],
+        ["check", "--env"],
+        ["check", "--env=ENV"],
+        ["check", "--env", "-x"],
+        ["check", "--", "robot.py"],
+    ],
+)
+def test_quick_arguments_leave_the_rest_to_argparse(argv: list[str]) -> None:
+    from venv_tui.cli import command
+
+    quick = command(argv[0]).quick
+    assert quick is not None and quick.parse(argv[1:]) is None
+
+
+def test_when_nothing_fits_the_first_line_suggests_a_new_floor(
+    capsys: pytest.CaptureFixture[str], house: House, tmp_path, neutral_place: None
+) -> None:
+    robot = tmp_path / "robot_four.py"
+    robot.write_text(story_script(["A>=3"]))
+    code, out, _ = run(capsys, "fit", str(robot), "--root", house.root)
+    assert code == 1
+    first, second = out.splitlines()[:2]
+    assert first.startswith(f"Nothing here fits {robot}: make it a new floor")
+    assert second == f"Environments for {robot}, best first:"
+
+
+def test_a_virtual_env_that_is_gone_fails_the_check_with_its_reason(
+    capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = str(tmp_path / "deleted-floor")
+    monkeypatch.setenv("VIRTUAL_ENV", gone)
+    code, data = run_json(capsys, "check")
+    assert code == 1
+    assert data["health"] == "broken"
+    assert data["problem"] == f"VIRTUAL_ENV points to {gone}, which no longer exists"

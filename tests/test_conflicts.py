@@ -159,7 +159,13 @@ def test_inferred_requirements_speak_of_imports() -> None:
 
 def test_a_version_that_cannot_be_read() -> None:
     floor = packages(dist("A", "not.a.version"))
-    assert check_requirement(req("A>=2"), floor, MARKERS, "r.py").status == "unverifiable"
+    # Not a valid version: it satisfies no specifier (a failure, never "cannot be compared").
+    bad = check_requirement(req("A>=2"), floor, MARKERS, "r.py")
+    assert bad.status == "wrong-version"
+    assert bad.message == (
+        "A not.a.version is installed, but 'not.a.version' is not a valid version, so it cannot "
+        "satisfy A>=2, which r.py needs"
+    )
     assert check_requirement(req("A"), floor, MARKERS, "r.py").status == "ok"
 
 
@@ -322,3 +328,79 @@ def test_check_robot_one(house: story.House, services: Services) -> None:
 def test_check_robot_two_on_floor_two(house: story.House, services: Services) -> None:
     source = services.load_source(house.robots["robot_two.py"])
     assert services.check(source, services.packages(house.floors[2])).ok
+
+
+# -- the installed-set index's quick paths agree with packaging ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        'sys_platform == "win32"',
+        'sys_platform != "win32"',
+        'os_name == "posix" and python_version >= "3.8"',
+        'python_version < "3.11" or platform_system == "Windows"',
+        'python_full_version >= "3.12.1"',
+        'python_version > "3.12"',
+        'platform_machine in "x86_64 aarch64"',
+        'platform_machine not in "x86_64 aarch64"',
+        'implementation_name == "pypy"',
+    ],
+)
+@pytest.mark.parametrize("python", ["3.7.9", "3.12.1", "3.13.0"])
+def test_quick_marker_agrees_with_packaging(marker: str, python: str) -> None:
+    from packaging.markers import Marker
+
+    from venv_tui.services.installed import quick_marker
+
+    env = marker_environment(python)
+    assert quick_marker(marker, env) == Marker(marker).evaluate(env)
+
+
+@pytest.mark.parametrize(
+    "spec", [">=1.0", "<2", "==1.5.7", "==1.5", "!=1.5.7", ">1.5", "<=1.5.7", ">=1.5,<2", ">=2"]
+)
+@pytest.mark.parametrize("version", ["1.0", "1.5", "1.5.0", "1.5.7", "2", "2.1.0", "10.0"])
+def test_quick_version_check_agrees_with_packaging(spec: str, version: str) -> None:
+    from packaging.specifiers import SpecifierSet
+
+    from venv_tui.services.installed import _numeric_fits, version_fits
+
+    expected = SpecifierSet(spec).contains(version, prereleases=True)
+    assert _numeric_fits(spec, version) == expected
+    assert version_fits(spec, version) == expected
+
+
+def test_quick_paths_step_aside_for_what_they_do_not_read() -> None:
+    from venv_tui.services.installed import _numeric_fits, quick_marker
+
+    env = marker_environment("3.12.1")
+    assert quick_marker('(os_name == "posix")', env) is None
+    assert quick_marker('"linux" in sys_platform', env) is None
+    assert quick_marker('a == "1" and b == "2" or c == "3"', env) is None
+    assert _numeric_fits("~=1.4", "1.5") is None
+    assert _numeric_fits(">=1.0", "1.0rc1") is None
+
+
+def test_lines_behind_an_extra_nobody_asked_for_are_skipped_unparsed() -> None:
+    from venv_tui.services import installed
+
+    dist = Distribution(
+        name="Tool",
+        version="1.0",
+        location="/x",
+        metadata_path="/x/Tool-1.0.dist-info",
+        requires=(
+            "fast ; extra == 'speed'",
+            "cov ; (platform_python_implementation != \"PyPy\") and extra == 'testing'",
+            "either ; os_name == \"nt\" or extra == 'testing'",
+            "plain>=1",
+        ),
+    )
+    installed.parse_requirement.cache_clear()
+    needs = installed.needs_of(dist, MARKERS)
+    assert [n.name for n in needs] == ["plain"]
+    # Only the line whose `or` could still hold was parsed.
+    assert installed.parse_requirement.cache_info().currsize == 1
+    with_testing = installed.needs_of(dist, MARKERS, ("testing",))
+    assert [n.name for n in with_testing] == ["cov", "either", "plain"]

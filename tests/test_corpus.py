@@ -351,8 +351,9 @@ def env_zoo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 ENV_EXPECT = {
     # name: (health in `envs`, fragment of problem, exit of `packages`, stderr fragment)
-    "empty": ("broken", "pyvenv.cfg is empty", 2, "pyvenv.cfg is empty"),
-    "binary": ("broken", "pyvenv.cfg is not a text file", 2, "pyvenv.cfg is not a text file"),
+    # A broken floor's packages are still listed, with its health and problem in the JSON.
+    "empty": ("broken", "pyvenv.cfg is empty", 0, None),
+    "binary": ("broken", "pyvenv.cfg is not a text file", 0, None),
     "nohome": ("ok", None, 0, None),
     "badhome": ("broken", "no longer exists", 0, None),
     "unknown-keys": ("ok", None, 0, None),
@@ -391,7 +392,11 @@ def test_packages_of_each_odd_environment(
         assert fragment in err and str(env_zoo[name]) in err
         assert err.count("pyvenv.cfg") == 1, "the folder is named once, the file once"
     else:
-        assert json.loads(out)["environment"] == str(env_zoo[name])
+        data = json.loads(out)
+        assert data["environment"] == str(env_zoo[name])
+        health, problem = ENV_EXPECT[name][:2]
+        assert data["health"] == health  # the same verdict as `envs`
+        assert (problem is None and data["problem"] is None) or problem in data["problem"]
 
 
 # -- METADATA: the bad entry is reported, the rest is listed ------------------------------------------

@@ -512,6 +512,8 @@ def test_cli_rebuild_takes_a_spec_and_index_options(hermetic, make_venv, story_w
         "ok": True,
         "returncode": 0,
         "error": None,
+        "cancelled": False,
+        "error_lines": [],
     }
     assert read_pyvenv_cfg(env).prompt == "floor 3"
     assert dist_infos(env) == {"A-2.1.0.dist-info", "B-4.1.0.dist-info"}

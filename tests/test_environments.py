@@ -37,6 +37,9 @@ def _clone(env: str, target: Path) -> str:
     """A copy of a real environment (symlinks kept), cheaper than another ``python -m venv``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(env, target, symlinks=True)
+    # A copy is a move as far as bin/activate knows: name the new place, as a fresh venv would.
+    activate = target / "bin" / "activate"
+    activate.write_text(activate.read_text().replace(env, str(target)))
     return str(target)
 
 
@@ -77,7 +80,8 @@ def test_walk_finds_within_depth_and_prunes(tree: dict[str, Path]) -> None:
     proj = tree["proj"]
     locked_readable = os.access(proj / "locked", os.R_OK | os.X_OK)
     found = set(find_environment_folders(str(proj), 3))
-    expected = {str(tree["dot"]), str(tree["sub"])}
+    # sub/again is a link to .venv: yielded too, as the way it was reached (an alias).
+    expected = {str(tree["dot"]), str(tree["sub"]), str(tree["proj"] / "sub" / "again")}
     if locked_readable:
         expected.add(str(tree["locked_env"]))
     assert found == expected  # deep/a/b/c/env (level 5), .git and node_modules are not entered
@@ -88,9 +92,10 @@ def test_walk_finds_within_depth_and_prunes(tree: dict[str, Path]) -> None:
 
 def test_walk_enters_each_folder_once(tree: dict[str, Path]) -> None:
     found = list(find_environment_folders(str(tree["proj"]), 8))
-    # The loop and the second link to .venv add nothing; nothing is listed twice.
-    assert len(found) == len({os.path.realpath(p) for p in found})
-    assert sum(os.path.realpath(p) == os.path.realpath(tree["dot"]) for p in found) == 1
+    # The loop adds nothing; the link to .venv is not entered but named, once.
+    assert len(found) == len(set(found))
+    to_dot = [p for p in found if os.path.realpath(p) == os.path.realpath(tree["dot"])]
+    assert sorted(to_dot) == sorted([str(tree["dot"]), str(tree["proj"] / "sub" / "again")])
 
 
 def test_walk_skips_unreadable_folders(tree: dict[str, Path]) -> None:
@@ -343,7 +348,7 @@ def test_inspect_path_kinds(tree: dict[str, Path], tmp_path: Path) -> None:
         inspect_path(str(tmp_path / "missing"), environ=env)
     text = tmp_path / "notes.txt"
     text.write_text("hello")
-    with pytest.raises(BadInput, match="neither a virtual environment folder nor a Python"):
+    with pytest.raises(BadInput, match=r"is not a virtual environment .* nor a Python interpreter"):
         inspect_path(str(text), environ=env)
     with pytest.raises(BadInput, match="not a virtual environment"):
         inspect_path(str(tmp_path), environ=env)
@@ -362,3 +367,42 @@ def test_inspect_path_resolves_a_pyenv_shim(tmp_path: Path) -> None:
     env = _environ(tmp_path, PYENV_VERSION=version)
     found = inspect_path(str(shim), environ=env, cwd=str(tmp_path))
     assert found.path == str(target) and found.name == f"python{version.rsplit('.', 1)[0]} (pyenv)"
+
+
+# -- health: stale and broken by what the base interpreter is now ------------------------------------
+
+
+def test_a_base_of_another_release_is_stale_or_broken(template: str, tmp_path: Path) -> None:
+    from venv_tui.services.layout import interpreter_version
+
+    runs = os.path.realpath(os.path.join(template, "bin", "python"))
+    now = interpreter_version(runs)
+    if not now or now.count(".") < 2:
+        pytest.skip(f"the files next to {runs} do not tell its patch release (no patchlevel.h)")
+    major, minor, _ = now.split(".")[:3]
+
+    patch = _clone(template, tmp_path / "patch")
+    _set_cfg(patch, "version", f"{major}.{minor}.9999")
+    env = inspect_environment(patch)
+    assert env.health == "stale"
+    assert env.problem == f"its base interpreter is now Python {now}; it was made with Python {major}.{minor}.9999"
+
+    minor_env = _clone(template, tmp_path / "minor")
+    other = f"{major}.{int(minor) - 1}"
+    _set_cfg(minor_env, "version", f"{other}.4")
+    env = inspect_environment(minor_env)
+    assert env.health == "broken"
+    assert env.problem == (
+        f"its base interpreter is now Python {major}.{minor}, but it was made with Python "
+        f"{other}.4: lib/python{other} no longer matches"
+    )
+
+
+def test_a_pyvenv_cfg_that_is_a_folder_is_a_broken_floor(template: str, tmp_path: Path) -> None:
+    env = _clone(template, tmp_path / "cfg-folder")
+    cfg = Path(env) / "pyvenv.cfg"
+    cfg.unlink()
+    cfg.mkdir()
+    assert os.path.realpath(env) in {os.path.realpath(p) for p in find_environment_folders(str(tmp_path), 2)}
+    found = inspect_environment(env)
+    assert (found.health, found.problem) == ("broken", "pyvenv.cfg is a folder, not a file")

@@ -4,6 +4,7 @@ user has readable and says what happened in a sentence."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -21,6 +22,8 @@ from venv_tui.services.actions.rebuild import rebuild_environment
 from venv_tui.services.discover.environments import inspect_environment
 from venv_tui.services.packages import read_packages
 from venv_tui.services.site import open_site
+
+pytestmark = pytest.mark.services
 
 
 def listing(env: str) -> dict[str, str]:
@@ -150,3 +153,125 @@ def test_an_environment_removed_between_two_reads(tmp_path: Path) -> None:
     assert env not in {e.path for e in services.environments([str(tmp_path)])}
     with pytest.raises(BadInput, match="does not exist"):
         services.packages(env)
+
+
+# -- a hostile disk: special files, huge headers, NUL bytes, permissions, control characters -------
+
+
+RUNNER = f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def _site(env: str) -> str:
+    return os.path.join(env, "lib", f"python{RUNNER}", "site-packages")
+
+
+def _dist(site: str, name: str, version: str) -> str:
+    info = os.path.join(site, f"{name}-{version}.dist-info")
+    os.makedirs(info, exist_ok=True)
+    with open(os.path.join(info, "METADATA"), "w", encoding="utf-8") as fh:
+        fh.write(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    return info
+
+
+def _cli(*argv: str, drop_privileges: bool = False) -> subprocess.CompletedProcess[str]:
+    """The real command in a process, bounded in time (a FIFO read would hang it forever)."""
+    prefix: list[str] = []
+    if drop_privileges and os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: file permissions cannot be exercised")
+        # Root without the capabilities that override file modes: a mode-000 file is refused.
+        prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "venv_tui", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+
+def test_special_files_in_a_floor_are_named_and_never_hang(tmp_path: Path) -> None:
+    env = story.make_venv(str(tmp_path / "env"))
+    site = _site(env)
+    _dist(site, "Good", "1.0")
+    os.mkfifo(os.path.join(_dist(site, "Piped", "1.0"), "INSTALLER"))
+    os.mkfifo(os.path.join(_dist(site, "Linked", "1.0"), "direct_url.json"))
+    fifo_meta = os.path.join(site, "Fifo-1.0.dist-info")
+    os.makedirs(fifo_meta)
+    os.mkfifo(os.path.join(fifo_meta, "METADATA"))
+    os.mkfifo(os.path.join(site, "Dev.egg-link"))
+    done = _cli("packages", env, "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert [p["name"] for p in data["packages"]] == ["Good", "Linked", "Piped"]
+    problems = "\n".join(data["problems"])
+    assert f"{fifo_meta}: METADATA cannot be read (not a regular file (a named pipe))" in problems
+    assert "Dev.egg-link: not a regular file (a named pipe)" in problems
+
+
+def test_a_nul_byte_in_an_egg_link_hides_nothing_else(tmp_path: Path) -> None:
+    env = story.make_venv(str(tmp_path / "env"))
+    site = _site(env)
+    _dist(site, "Kept", "2.0")
+    with open(os.path.join(site, "Bad.egg-link"), "wb") as fh:
+        fh.write(b"/some/where\x00/else\n.\n")
+    packages = read_packages(open_site(env))
+    assert [(d.name, d.version) for d in packages.distributions] == [("Kept", "2.0")]
+    [problem] = packages.problems
+    assert "Bad.egg-link" in problem and "NUL byte" in problem
+
+
+def test_a_name_after_a_huge_header_line_gets_a_true_message(tmp_path: Path) -> None:
+    env = story.make_venv(str(tmp_path / "env"))
+    info = os.path.join(_site(env), "Huge-1.0.dist-info")
+    os.makedirs(info)
+    with open(os.path.join(info, "METADATA"), "wb") as fh:
+        fh.write(b"Metadata-Version: 2.1\nX-Filler: " + b"x" * (50 * 1024 * 1024) + b"\nName: Huge\nVersion: 1.0\n")
+    packages = read_packages(open_site(env))
+    assert packages.distributions == ()
+    [problem] = packages.problems
+    assert "has no end to its headers within the first 4 MiB" in problem
+    assert "has no Name field" not in problem
+
+
+def test_control_characters_from_disk_are_shown_escaped(tmp_path: Path) -> None:
+    root = tmp_path / "floors"
+    env = story.make_venv(str(root / "env"))
+    cfg = os.path.join(env, "pyvenv.cfg")
+    with open(cfg, "a", encoding="utf-8") as fh:
+        fh.write("prompt = evil\x1b]0;owned\x07\n")
+    info = os.path.join(_site(env), "Evil-1.0.dist-info")
+    os.makedirs(info)
+    with open(os.path.join(info, "METADATA"), "w", encoding="utf-8") as fh:
+        fh.write("Name: Evil\x1b[2J\nVersion: 1.0\n")
+    envs = _cli("envs", "--root", str(root))
+    packages = _cli("packages", env)
+    for done in (envs, packages):
+        assert done.returncode == 0, done.stderr
+        assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "evil\\x1b]0;owned\\x07" in envs.stdout
+    assert "Evil\\x1b[2J" in packages.stdout
+
+
+def test_unreadable_places_say_permission_denied(tmp_path: Path) -> None:
+    root = tmp_path / "floors"
+    readable = story.make_venv(str(root / "a-readable"))
+    locked = story.make_venv(str(root / "b-locked"))
+    closed_cfg = story.make_venv(str(root / "c-closed-cfg"))
+    os.chmod(os.path.join(closed_cfg, "pyvenv.cfg"), 0)
+    os.chmod(locked, 0)
+    try:
+        done = _cli("envs", "--root", str(root), "--json", drop_privileges=True)
+        assert done.returncode == 0, done.stderr
+        by_path = {e["path"]: e for e in json.loads(done.stdout)["environments"]}
+        assert by_path[readable]["health"] == "ok"
+        assert by_path[locked]["health"] == "broken"
+        assert by_path[locked]["problem"] == f"{locked} cannot be read (permission denied)"
+        assert by_path[closed_cfg]["health"] == "broken"
+        assert by_path[closed_cfg]["problem"] == "pyvenv.cfg cannot be read (permission denied)"
+        named = _cli("packages", locked, drop_privileges=True)
+        assert named.returncode == 2
+        assert f"{locked}: cannot be read (permission denied)" in named.stderr
+    finally:
+        os.chmod(locked, 0o755)

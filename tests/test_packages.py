@@ -133,7 +133,7 @@ def test_open_site_refuses_what_is_not_an_environment(tmp_path) -> None:
         open_site(str(tmp_path / "nowhere"))
     plain = tmp_path / "plain"
     plain.mkdir()
-    with pytest.raises(BadInput, match=r"is not a virtual environment .* nor a Python interpreter"):
+    with pytest.raises(BadInput, match=r"is not a virtual environment .* nor a Python installation"):
         open_site(str(plain))
     for name in ("notes.txt", "python3.99-config"):
         path = tmp_path / name
@@ -171,7 +171,9 @@ def test_base_interpreter_gone_is_a_problem_not_an_error(
     with open(cfg, "w", encoding="utf-8") as fh:
         fh.write("\n".join(kept) + "\n")
     site = open_site(env)
-    assert site.problem == f"the base interpreter {gone}/python{RUNNER} no longer exists"
+    # The same sentence as `envs` gives for this floor: one inspection, one verdict.
+    assert site.health == "broken"
+    assert site.problem == f"its base interpreter folder {gone} no longer exists"
     assert pairs(read_packages(site)) == [("A", "1.5.7")]
 
 
@@ -185,11 +187,11 @@ def test_broken_interpreter_link_is_a_problem(make_venv) -> None:
     for name in os.listdir(os.path.join(env, "bin")):
         if name.startswith("python"):
             os.remove(os.path.join(env, "bin", name))
-    assert open_site(env).problem == "it has no interpreter of its own (bin/python is missing)"
+    assert open_site(env).problem == f"it has no python executable ({python} is missing)"
     gone = os.path.join(env, "no-such-python")
     os.symlink(gone, python)
     site = open_site(python)
-    assert site.problem == f"its interpreter {python} points to {gone}, which no longer exists"
+    assert site.problem == f"its python {python} points to {gone}, which no longer exists"
     assert pairs(read_packages(site)) == [("Here", "1")]
 
 
@@ -496,3 +498,39 @@ def test_metadata_problems() -> None:
     assert not parse_metadata(b"Name: x\n").usable
     bad = parse_metadata(b"Name: x\nVersion: one\n")
     assert bad.usable and bad.problem is not None and "'one'" in bad.problem
+
+
+# -- folders that .pth files add --------------------------------------------------------------------
+
+
+def test_pth_folders_are_read_as_pip_sees_them(make_venv, tmp_path) -> None:
+    env = make_venv("pth")
+    site = site_packages(env)
+    extra = tmp_path / "extra"
+    write(str(extra / "Extra-1.0.dist-info" / "METADATA"), "Name: Extra\nVersion: 1.0\n")
+    relative = os.path.join(env, "relative-folder")
+    write(os.path.join(relative, "Near-2.0.dist-info", "METADATA"), "Name: Near\nVersion: 2.0\n")
+    write(
+        os.path.join(site, "a-extra.pth"),
+        f"# a comment\n\n{extra}\nimport os  # code: run by site.py, never by venv-tui\n"
+        f"{tmp_path / 'no-such-folder'}\n",
+    )
+    # A relative line is taken from the site folder. (Import lines are code: venv-tui never runs
+    # them, so a folder only code would add is the one place it may differ from pip.)
+    write(os.path.join(site, "b-near.pth"), os.path.relpath(relative, site) + "\n")
+    packages = read_packages(open_site(env))
+    assert pairs(packages) == pip_pairs(story.env_python(env))
+    assert ("Extra", "1.0") in pairs(packages) and ("Near", "2.0") in pairs(packages)
+    by_name = {d.name: d for d in packages.distributions}
+    assert by_name["Extra"].location == str(extra)
+
+
+def test_a_pth_file_that_is_a_pipe_is_one_sentence(make_venv, tmp_path) -> None:
+    env = make_venv("pth-fifo")
+    site = site_packages(env)
+    write(os.path.join(site, "Here-1.0.dist-info", "METADATA"), "Name: Here\nVersion: 1.0\n")
+    os.mkfifo(os.path.join(site, "pipe.pth"))
+    packages = read_packages(open_site(env))
+    assert pairs(packages) == [("Here", "1.0")]
+    [problem] = packages.problems
+    assert "pipe.pth" in problem and "named pipe" in problem

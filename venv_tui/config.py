@@ -14,17 +14,23 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 from venv_tui.errors import BadInput
+
+# A record, not a dataclass: every headless command reads the config, and importing dataclasses
+# (which imports inspect) would be most of a short command's start-up.
+from venv_tui.model import field, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 APP_NAME = "venv-tui"
 CONFIG_ENV = "VENV_TUI_CONFIG_DIR"  # overrides the config folder (tests, portable setups)
 CACHE_ENV = "VENV_TUI_CACHE_DIR"  # overrides the cache folder
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     roots: tuple[str, ...] = ()  # extra folders to search for environments
     envs_folder: str | None = None  # where new environments go by default

@@ -140,7 +140,9 @@ def _read(path: str, limit: int, *, whole: bool) -> tuple[bytes, bool]:
                 break
             chunks.append(chunk)
             got += len(chunk)
-        data = b"".join(chunks)
+            if got >= st.st_size:
+                break  # all fstat saw: no second read to learn what the size already says
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as err:
         raise Unreadable(path, os_reason(err)) from None
     finally:

@@ -1,17 +1,27 @@
-"""Frozen dataclasses shared by every layer.
+"""Immutable records shared by every layer.
 
 In the article's picture: an :class:`Interpreter` is a Power Station, an :class:`Environment`
 is a Power Station on a higher floor, a :class:`Distribution` is a Robot package, and a
 :class:`RequirementSource` is a Robot script whose hands (:class:`SourceRequirement`) must fit.
 
 Nothing here does I/O; the service layer fills these in and every client (the headless CLI, the
-TUI) only reads them.
+TUI) only reads them. To a type checker they are frozen dataclasses; at run time :func:`record`
+builds the same classes with ``__slots__`` and a generated ``__init__``, without importing
+``dataclasses`` (which imports ``inspect``) or ``typing``: that import work was a third of a
+headless command's run. Copy with changes through :func:`replace`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+    from dataclasses import field as field
+    from dataclasses import replace as replace
+    from typing import Literal
+else:
+    from venv_tui._record import Literal, field, record
+    from venv_tui._record import replace as replace
 
 # Where an interpreter was found.
 InterpreterSource = Literal["path", "pyenv", "uv", "system", "conda", "config", "environment"]
@@ -30,16 +40,29 @@ EnvironmentSource = Literal[
     "root",  # a --root given on the command line
     "interpreter",  # a base interpreter counted as an environment
 ]
+if TYPE_CHECKING:
+    ENVIRONMENT_SOURCES: tuple[str, ...]
+else:
+    ENVIRONMENT_SOURCES = EnvironmentSource  # at run time a Literal is its values, in order
 
-Health = Literal["ok", "broken"]
+# ok: it runs as made. stale: it runs, but something is off (moved after it was made; its base is
+# now another patch release). broken: it cannot run (its base gone, its python dangling, its
+# pyvenv.cfg unreadable, its base now another minor version).
+Health = Literal["ok", "stale", "broken"]
 
 # Status of one requirement against one environment (DESIGN.md, `check`).
 Status = Literal["ok", "missing", "wrong-version", "extra-missing", "not-applicable", "unverifiable"]
 
+DistributionKind = Literal["dist-info", "egg-info", "egg-link"]
+PythonStatus = Literal["ok", "wrong-version", "unverifiable"]
+ProblemStatus = Literal["missing", "wrong-version"]
+
+AuditService = Literal["osv", "pypi"]
+
 SourceKind = Literal["script", "requirements", "pyproject", "imports", "pylock"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Interpreter:
     """A Python interpreter found on disk (a Power Station)."""
 
@@ -60,7 +83,7 @@ class Interpreter:
         return ".".join(self.version.split(".")[:2])
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Environment:
     """A virtual environment (a Power Station on a higher floor) or a base interpreter."""
 
@@ -71,15 +94,16 @@ class Environment:
     creator: str  # "venv", "virtualenv", "uv", "conda", "interpreter", "unknown"
     system_site_packages: bool
     health: Health
-    problem: str | None  # one plain sentence when health is "broken" (or a warning)
+    problem: str | None  # one plain sentence when health is not "ok"
     active: bool  # the lamp is on
     source: EnvironmentSource
     python: str | None = None  # the environment's own executable (bin/python), if present
     implementation: str = "cpython"
     is_venv: bool = True  # False for a base interpreter counted as an environment
+    aliases: tuple[str, ...] = ()  # symbolic links found that point to this folder
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Site:
     """Where one environment's packages live: what `pip list` of its interpreter would read."""
 
@@ -90,10 +114,11 @@ class Site:
     own_dirs: tuple[str, ...]  # site-packages folders of the environment itself
     inherited_dirs: tuple[str, ...] = ()  # base's folders, seen with system-site-packages
     is_venv: bool = True
-    problem: str | None = None  # e.g. "the base interpreter /x/python3.12 no longer exists"
+    problem: str | None = None  # the floor's health sentence (the same as its Environment's)
+    health: Health = "ok"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Distribution:
     """An installed distribution (a Robot package)."""
 
@@ -109,7 +134,7 @@ class Distribution:
     requires: tuple[str, ...] = ()  # raw Requires-Dist values
     requires_python: str | None = None
     installer: str | None = None  # contents of INSTALLER ("pip", "uv", ...)
-    kind: Literal["dist-info", "egg-info", "egg-link"] = "dist-info"
+    kind: DistributionKind = "dist-info"
     problem: str | None = None  # a malformed-metadata sentence; the entry is still listed
 
     @property
@@ -120,7 +145,7 @@ class Distribution:
         return canonicalize_name(self.name)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PackageSet:
     """Everything installed in a :class:`Site`, as `pip list` would see it."""
 
@@ -133,7 +158,7 @@ class PackageSet:
         return {d.key: d for d in self.distributions}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SourceRequirement:
     """One hand of a Robot script: a requirement as written in its source."""
 
@@ -151,7 +176,7 @@ class SourceRequirement:
     name_known: bool = True
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RequirementSource:
     """A Robot script: something that declares what it needs."""
 
@@ -172,7 +197,7 @@ class RequirementSource:
         return os.path.basename(self.path.rstrip(os.sep)) or self.path
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RequirementCheck:
     """One requirement checked against one environment."""
 
@@ -184,19 +209,20 @@ class RequirementCheck:
     line: int | None = None
     import_name: str | None = None  # the module, for a requirement inferred from an import
     name_known: bool = True  # False: which project provides the import is not known
+    file: str | None = None  # where it was written (an -r/-c include names its own file)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PythonCheck:
     """A source's requires-python against the environment's Python."""
 
     requires: str
     actual: str | None
-    status: Literal["ok", "wrong-version", "unverifiable"]
+    status: PythonStatus
     message: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DependencyProblem:
     """One line of what `pip check` reports for an environment."""
 
@@ -204,12 +230,12 @@ class DependencyProblem:
     version: str
     requirement: str  # the Requires-Dist value, e.g. "B>=4"
     name: str  # the required project's name
-    status: Literal["missing", "wrong-version"]
+    status: ProblemStatus
     installed: str | None
     message: str = ""  # e.g. "A 2.1.0 requires B>=4, but B 2.1.3 is installed"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CheckResult:
     """What `venv-tui check` reports."""
 
@@ -219,6 +245,8 @@ class CheckResult:
     requirements: tuple[RequirementCheck, ...] = ()
     python: PythonCheck | None = None
     environment_problems: tuple[DependencyProblem, ...] = ()
+    health: Health = "ok"  # the floor's verdict: a broken floor never satisfies anything
+    problem: str | None = None
 
     @property
     def failures(self) -> tuple[RequirementCheck, ...]:
@@ -226,7 +254,7 @@ class CheckResult:
         return tuple(r for r in self.requirements if r.status in bad)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fit:
     """How well one environment fits one source (a line of `venv-tui fit`)."""
 
@@ -236,7 +264,7 @@ class Fit:
     score: tuple[int, ...] = field(default=(), compare=False)  # lower is better; for sorting
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PipResult:
     """The outcome of one pip (or venv) run."""
 
@@ -251,19 +279,28 @@ class PipResult:
         return self.returncode == 0 and not self.cancelled
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ShellCommand:
     """How to open a shell (or a REPL) inside an environment."""
 
     argv: tuple[str, ...]
-    env: dict[str, str] = field(hash=False, compare=False, default_factory=dict)
+    env: dict[str, str] = {}
     cleanup: tuple[str, ...] = ()  # temporary files (an rcfile) to remove afterwards
+
+
+@record(frozen=True)
+class Floor:
+    """One folder (or interpreter) read once: what it is, and where its packages live. The
+    environment's ``health``/``problem`` and the site's are one verdict."""
+
+    environment: Environment
+    site: Site
 
 
 # -- the index: outdated and vulnerable packages (services/index) ---------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OutdatedPackage:
     """A distribution with a newer version on the index that its floor can install."""
 
@@ -272,7 +309,7 @@ class OutdatedPackage:
     latest: str  # the newest installable on the index
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FloorOutdated:
     """What is outdated on one floor."""
 
@@ -286,14 +323,14 @@ class FloorOutdated:
     problem: str | None = None  # a sentence when the floor itself could not be read
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OutdatedReport:
     floors: tuple[FloorOutdated, ...]
     problem: str | None = None  # the index could not be reached, or answered garbage
     cancelled: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Vulnerability:
     id: str  # "GHSA-...", "PYSEC-..."
     summary: str
@@ -301,14 +338,14 @@ class Vulnerability:
     aliases: tuple[str, ...]  # "CVE-..." and the other ids of the same vulnerability
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VulnerablePackage:
     name: str
     version: str
     vulnerabilities: tuple[Vulnerability, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FloorAudit:
     environment: str
     packages: tuple[VulnerablePackage, ...]  # only affected packages, sorted by name
@@ -316,9 +353,9 @@ class FloorAudit:
     problem: str | None = None  # a sentence when the floor itself could not be read
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AuditReport:
-    service: Literal["osv", "pypi"]
+    service: AuditService
     service_url: str
     floors: tuple[FloorAudit, ...]
     problem: str | None = None  # the service could not be reached, or answered garbage

@@ -5,22 +5,76 @@ Pure functions from model objects to dicts and strings; keys may be added, never
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
 
 from venv_tui.model import CheckResult, Environment, Fit, Interpreter, PackageSet
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def _json_encoder() -> Callable[[object], str]:
+    """JSON text of one value, written by the C encoder that ``json`` itself uses (made once,
+    and without importing the ``json`` package where ``_json`` exists)."""
+    try:
+        from _json import encode_basestring, make_encoder
+    except ImportError:  # an interpreter without the C accelerator
+        import json
+
+        return json.JSONEncoder(ensure_ascii=False).encode
+
+    def default(value: object) -> object:
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+    encoder = make_encoder(None, default, encode_basestring, None, ": ", ", ", False, False, True)
+
+    def encode(value: object) -> str:
+        if isinstance(value, str):
+            return str(encode_basestring(value))
+        return "".join(encoder(value, 0))
+
+    return encode
+
+
+_encode: Callable[[object], str] | None = None
+
 
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    """``data`` as JSON for people and for programs: the top level indented, each item of a
+    top-level list on its own line. Every piece is written by json's C encoder (``indent``
+    would switch it to the pure-Python one, a large part of a big listing's time)."""
+    global _encode
+    if _encode is None:
+        _encode = _json_encoder()
+    encode = _encode
+    lines = ["{"]
+    last = len(data) - 1
+    for i, (key, value) in enumerate(data.items()):
+        comma = "," if i < last else ""
+        if isinstance(value, list) and value:
+            lines.append(f"  {encode(key)}: [")
+            lines.append(",\n".join("    " + encode(item) for item in value))
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f"  {encode(key)}: {encode(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines)
 
 
 # -- JSON shapes ----------------------------------------------------------------------------
 
 
-def pythons_json(interpreters: Sequence[Interpreter]) -> dict[str, Any]:
+def pythons_json(
+    interpreters: Sequence[Interpreter],
+    environments: Mapping[str, Sequence[str]] | None = None,
+    python3: Mapping[str, str | None] | None = None,
+) -> dict[str, Any]:
+    """``environments`` maps an interpreter's real path to the floors built on it; ``python3``
+    is what ``python3`` on PATH runs (path, environment, interpreter)."""
+    built = environments or {}
     return {
+        "python3": dict(python3) if python3 is not None else None,
         "interpreters": [
             {
                 "path": i.path,
@@ -30,13 +84,20 @@ def pythons_json(interpreters: Sequence[Interpreter]) -> dict[str, Any]:
                 "default": i.default,
                 "shadowed_by": i.shadowed_by,
                 "real_path": i.real_path,
+                "environments": list(built.get(i.real_path, ())),
             }
             for i in interpreters
-        ]
+        ],
     }
 
 
-def envs_json(environments: Sequence[Environment]) -> dict[str, Any]:
+def envs_json(
+    environments: Sequence[Environment],
+    inventory: Mapping[str, Mapping[str, Any]] | None = None,
+    total_size: int | None = None,
+) -> dict[str, Any]:
+    # ``inventory``: per path, the size/last_used/note/keep keys (null/false when not known).
+    known = inventory or {}
     return {
         "environments": [
             {
@@ -50,16 +111,25 @@ def envs_json(environments: Sequence[Environment]) -> dict[str, Any]:
                 "system_site_packages": e.system_site_packages,
                 "active": e.active,
                 "source": e.source,
+                "aliases": list(e.aliases),
+                **_INVENTORY_DEFAULTS,
+                **known.get(e.path, {}),
             }
             for e in environments
-        ]
+        ],
+        "total_size": total_size,
     }
+
+
+_INVENTORY_DEFAULTS: dict[str, Any] = {"size": None, "last_used": None, "note": None, "keep": False}
 
 
 def packages_json(packages: PackageSet) -> dict[str, Any]:
     return {
         "environment": packages.site.path,
         "python": packages.site.python_version,
+        "health": packages.site.health,
+        "problem": packages.site.problem,
         "packages": [
             {
                 "name": d.name,
@@ -91,6 +161,8 @@ def check_json(result: CheckResult) -> dict[str, Any]:
         "environment": result.environment,
         "target": result.target,
         "ok": result.ok,
+        "health": result.health,
+        "problem": result.problem,
         "requirements": [
             {
                 "requirement": r.requirement or None,
@@ -99,6 +171,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
                 "status": r.status,
                 "installed": r.installed,
                 "message": r.message,
+                "file": r.file,
                 "line": r.line,
             }
             for r in result.requirements
@@ -136,6 +209,13 @@ def fit_json(target: str, fits: Sequence[Fit]) -> dict[str, Any]:
 # -- plain text -----------------------------------------------------------------------------
 
 
+def printable(text: str) -> str:
+    """:func:`venv_tui.text.printable`, imported only when text is printed (not for JSON)."""
+    from venv_tui.text import printable as escape
+
+    return escape(text)
+
+
 def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
     """Columns padded to their widest cell; the last column is never padded."""
     all_rows = [list(header), *[list(r) for r in rows]]
@@ -147,27 +227,80 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def pythons_text(interpreters: Sequence[Interpreter]) -> str:
+def pythons_text(
+    interpreters: Sequence[Interpreter],
+    python3: Mapping[str, str | None] | None = None,
+    environments: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    # ``environments``: the floors built on each interpreter, by its real path (counted here).
+    built = environments or {}
     if not interpreters:
-        return "No Python interpreter found."
-    rows = []
-    for i in interpreters:
-        mark = "*" if i.default else " "
-        note = f"shadowed by {i.shadowed_by}" if i.shadowed_by else ""
-        rows.append([mark, i.version or "?", i.implementation, i.source, i.path, note])
-    text = table(rows, [" ", "version", "impl", "found in", "path", ""])
-    return text + "\n\n* = what `python3` finds first on PATH (the first floor)."
+        text = "No Python interpreter found."
+    else:
+        rows = []
+        for i in interpreters:
+            mark = "*" if i.default else " "
+            note = f"shadowed by {i.shadowed_by}" if i.shadowed_by else ""
+            floors = str(len(built.get(i.real_path, ())))
+            rows.append([mark, i.version or "?", i.implementation, i.source, floors, i.path, note])
+        text = table(rows, [" ", "version", "impl", "found in", "floors", "path", ""])
+        text += "\n\n* = what `python3` finds first on PATH (the first floor)."
+    if python3 is not None:
+        text += "\n" + python3_words(python3)
+    return text
 
 
-def envs_text(environments: Sequence[Environment]) -> str:
+def python3_words(python3: Mapping[str, str | None]) -> str:
+    """What ``python3`` runs, in one sentence."""
+    path, env, base = python3.get("path"), python3.get("environment"), python3.get("interpreter")
+    if not path:
+        return "`python3` runs nothing here: no python3 is on PATH."
+    if env:
+        on = f", which runs on {base}" if base else ""
+        return f"`python3` runs {path}: the environment {env} comes first on PATH{on}."
+    return f"`python3` runs {path}, a base interpreter (no environment comes first on PATH)."
+
+
+def _health_cell(health: str, problem: str | None) -> str:
+    if health == "ok":
+        return "ok"
+    return f"{health.upper()}: {printable(problem or '')}"
+
+
+def envs_text(
+    environments: Sequence[Environment],
+    sizes: Mapping[str, Mapping[str, Any]] | None = None,
+    total_size: int | None = None,
+) -> str:
     if not environments:
         return "No virtual environment found. Give folders to search with --root DIR."
     rows = []
     for e in environments:
         lamp = "●" if e.active else " "
-        health = "ok" if e.health == "ok" else f"BROKEN: {e.problem}"
-        rows.append([lamp, e.name, e.python_version or "?", e.creator, e.source, health, e.path])
-    text = table(rows, [" ", "name", "python", "creator", "found", "health", "path"])
+        path = e.path + (f" (also {', '.join(e.aliases)})" if e.aliases else "")
+        row = [
+            lamp,
+            printable(e.name),
+            e.python_version or "?",
+            e.creator,
+            e.source,
+            _health_cell(e.health, e.problem),
+            printable(path),
+        ]
+        if sizes is not None:
+            from venv_tui.services.sizes import format_size
+
+            size = sizes.get(e.path, {}).get("size")
+            row.insert(1, format_size(size) if size is not None else "")
+        rows.append(row)
+    header = [" ", "name", "python", "creator", "found", "health", "path"]
+    if sizes is not None:
+        header.insert(1, "size")
+    text = table(rows, header)
+    if total_size is not None:
+        from venv_tui.services.sizes import format_size
+
+        text += f"\n\n{format_size(total_size)} in all (files hard-linked between floors counted once)."
     return text + "\n\n● = the active environment (the lamp is on)."
 
 
@@ -181,13 +314,14 @@ def packages_text(packages: PackageSet) -> str:
             for f, on in (("editable", d.editable), ("requested", d.requested), ("inherited", d.inherited))
             if on
         )
-        rows.append([d.name, d.version, flags])
-    parts = [head]
+        rows.append([printable(d.name), printable(d.version), flags])
+    parts = [printable(head)]
     if site.problem:
-        parts.append(f"warning: {site.problem}")
+        label = "BROKEN" if site.health == "broken" else "warning"
+        parts.append(f"{label}: {printable(site.problem)}")
     if rows:
         parts.append(table(rows, ["name", "version", "flags"]))
-    parts += [f"warning: {p}" for p in package_problems(packages)]
+    parts += [f"warning: {printable(p)}" for p in package_problems(packages)]
     return "\n".join(parts)
 
 
@@ -203,31 +337,64 @@ _MARK = {
 
 def check_text(result: CheckResult) -> str:
     lines = []
+    broken = result.health == "broken"
+    if broken:
+        # The reason comes first: nothing below can hold while the floor cannot run.
+        lines.append(f"{result.environment} cannot run: {printable(result.problem or 'it is broken')}")
+    elif result.health == "stale" and result.problem:
+        lines.append(f"warning: {result.environment}: {printable(result.problem)}")
     if result.target:
         lines.append(f"{result.target} in {result.environment}:")
         if result.python is not None:
             mark = _MARK.get(result.python.status, result.python.status)
             lines.append(f"  [{mark}] {result.python.message or 'Python ' + result.python.requires}")
         for r in result.requirements:
-            lines.append(f"  [{_MARK[r.status]}] {r.message}")
+            lines.append(f"  [{_MARK[r.status]}] {printable(r.message)}")
         if not result.requirements:
             lines.append("  (no requirements declared)")
     else:
         lines.append(f"{result.environment}:")
     if result.environment_problems:
         lines.append("  The environment's own dependency problems (what `pip check` says):")
-        lines += [f"  - {p.message}" for p in result.environment_problems]
-    elif not result.target:
+        lines += [f"  - {printable(p.message)}" for p in result.environment_problems]
+    elif not result.target and not broken:
         lines.append("  No broken requirements.")
-    lines.append("All requirements are satisfied." if result.ok else "Conflicts found.")
+    lines.append(summary(result))
     return "\n".join(lines)
+
+
+def summary(result: CheckResult) -> str:
+    """The last line: what was found, counted; "All requirements are satisfied." only when
+    nothing at all was."""
+    unmet = len(result.failures)
+    if result.python is not None and result.python.status == "wrong-version":
+        unmet += 1
+    own = len(result.environment_problems)
+    broken = 1 if result.health == "broken" else 0
+    if not (unmet or own or broken):
+        return "All requirements are satisfied."
+    parts = []
+    if broken:
+        parts.append("the environment cannot run")
+    if unmet:
+        parts.append(f"{unmet} requirement{'s' if unmet != 1 else ''} not met")
+    if own:
+        parts.append(f"{own} dependency problem{'s' if own != 1 else ''} in the environment itself")
+    total = unmet + own + broken
+    return f"{total} problem{'s' if total != 1 else ''} found: {', '.join(parts)}."
 
 
 def fit_text(target: str, fits: Sequence[Fit]) -> str:
     if not fits:
         return f"No environment known to check {target} against. Give folders with --root DIR."
-    lines = [f"Environments for {target}, best first:"]
+    lines = []
+    if not any(f.ok for f in fits):
+        lines.append(
+            f"Nothing here fits {target}: make it a new floor (venv-tui create DIR, then install "
+            "what it needs) rather than change a floor other robots rely on."
+        )
+    lines.append(f"Environments for {target}, best first:")
     for rank, f in enumerate(fits, 1):
         lines.append(f"{rank}. {'fits' if f.ok else 'does not fit'}: {f.path}")
-        lines += [f"     - {p}" for p in f.problems]
+        lines += [f"     - {printable(p)}" for p in f.problems]
     return "\n".join(lines)

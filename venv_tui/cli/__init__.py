@@ -7,19 +7,20 @@ stays a fast process. Exit status: 0 all satisfied, 1 conflicts found (or the ac
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
 
 from venv_tui import __version__
 from venv_tui.cli.common import EXIT_BAD, EXIT_CONFLICT, EXIT_OK, PROG, Command, existing
 from venv_tui.cli.common import err as say_error
 from venv_tui.errors import BadInput, Refused, ToolFailed, VenvTuiError
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    import argparse
+    from typing import NoReturn
+
     from venv_tui.services import Services
 
 # Each subcommand lives in the module of its group; only that module is imported for a run, and
@@ -37,12 +38,19 @@ COMMAND_MODULES: dict[str, str] = {
     "upgrade": "actions",
     "rebuild": "actions",
     "shell": "actions",
+    "where": "inventory",
+    "clean": "inventory",
+    "note": "inventory",
+    "keep": "inventory",
+    "delete": "change",
     "outdated": "index",
     "audit": "index",
     "export": "export",
     "diff": "export",
 }
 SUBCOMMANDS = tuple(COMMAND_MODULES)
+# Read-only commands whose process may end without the interpreter's teardown.
+FAST_EXIT = frozenset({"pythons", "envs", "packages", "check", "fit"})
 
 DESCRIPTION = """\
 See every Python interpreter and virtual environment on this machine, what each has
@@ -70,19 +78,31 @@ class UsageError(Exception):
     """argparse's complaint, raised instead of its own exit so we control the message."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse's parser raising UsageError instead of exiting, so we control the message.
+    Made on first use: a command read by its QuickArgs never imports argparse."""
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    return _Parser
 
 
 def command(name: str) -> Command:
-    module = importlib.import_module(f"venv_tui.cli.{COMMAND_MODULES[name]}")
+    """The Command of ``name``: its group's module imported (and only that one)."""
+    # __import__ rather than importlib.import_module: importlib itself is not needed for this.
+    module = __import__(f"venv_tui.cli.{COMMAND_MODULES[name]}", fromlist=["COMMANDS"])
     found: Command = module.COMMANDS[name]
     return found
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The headless parser; with ``only``, just that subcommand's branch."""
+    import argparse
+
+    _Parser = _parser_class()
     parser = _Parser(
         prog=PROG,
         usage=None if only else APP_USAGE,
@@ -100,6 +120,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def build_app_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    _Parser = _parser_class()
     parser = _Parser(
         prog=PROG,
         usage=APP_USAGE,
@@ -160,13 +183,31 @@ def run_app(args: argparse.Namespace) -> int:
     return run(services, watch=watch, project=project, roots=roots, demo=args.demo)
 
 
+def _leave(code: int) -> NoReturn:
+    """End a headless run now: output flushed, the interpreter's teardown (freeing every module
+    and object one by one) skipped. It costs a headless command a sizeable part of its time and
+    changes nothing on disk."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        code = code or EXIT_OK
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         if args_list and args_list[0] in COMMAND_MODULES:
             name = args_list[0]
-            args = build_parser(only=name).parse_args(args_list)
-            return command(name).run(args, _services(headless=True))
+            cmd = command(name)
+            args = cmd.quick.parse(args_list[1:]) if cmd.quick is not None else None
+            if args is None:
+                args = build_parser(only=name).parse_args(args_list)
+            code = cmd.run(args, _services(headless=True))
+            if argv is None and name in FAST_EXIT:
+                _leave(code)  # run as a program (not called by a test or a script)
+            return code
         if args_list[:1] in (["-h"], ["--help"]):
             build_parser().print_help()
             return EXIT_OK

@@ -80,6 +80,8 @@ def _result_json(env: str, action: str, names: list[str], result: PipResult) -> 
         "ok": result.ok,
         "returncode": result.returncode,
         "error": None if result.ok else _reason(result),
+        "cancelled": result.cancelled,
+        "error_lines": list(result.error_lines),  # pip's last lines that look like errors
     }
 
 

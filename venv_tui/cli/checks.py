@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-from typing import TYPE_CHECKING
-
 from venv_tui.cli.common import (
     EXIT_CONFLICT,
     EXIT_OK,
     Command,
+    QuickArgs,
     add_json,
     add_roots,
     err,
@@ -17,7 +15,11 @@ from venv_tui.cli.common import (
     resolve_env,
 )
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    import argparse
+
+    from venv_tui.model import RequirementSource
     from venv_tui.services import Services
 
 
@@ -95,20 +97,50 @@ def cmd_fit(args: argparse.Namespace, services: Services) -> int:
     for root in args.root:
         existing(root, "the folder")
     source = services.load_source(args.target, extras=args.extra, groups=args.group)
-    fits = services.fit(source, services.environments(args.root, include_interpreters=True))
+    floors = services.floors(args.root, include_interpreters=True)
+    fits = services.fit_robot(source, _robots_beside(services, args.target), floors=floors)
     out(report.dumps(report.fit_json(args.target, fits)) if args.json else report.fit_text(args.target, fits))
     return EXIT_OK if fits and fits[0].ok else EXIT_CONFLICT
 
 
+def _robots_beside(services: Services, target: str) -> list[RequirementSource]:
+    """The other sources in the target's folder: the robots a change on a floor could break.
+    One that cannot be read is left out (it is not what was asked about)."""
+    import os
+
+    from venv_tui.errors import BadInput
+
+    here = os.path.abspath(target)
+    folder = here if os.path.isdir(here) else os.path.dirname(here)
+    robots: list[RequirementSource] = []
+    for path in services.find_sources(folder):
+        if os.path.abspath(path) == here:
+            continue
+        try:
+            robots.append(services.load_source(path))
+        except BadInput:
+            continue
+    return robots
+
+
 COMMANDS = {
     "packages": Command(
-        "list what an environment has installed (read from disk)", _packages_args, cmd_packages
+        "list what an environment has installed (read from disk)",
+        _packages_args,
+        cmd_packages,
+        quick=QuickArgs(positionals=(("env", True),), flags=("--json",)),
     ),
     "check": Command(
         "check a script/requirements/pyproject against an environment (or do what pip check does)",
         _check_args,
         cmd_check,
         description="Without TARGET, reports the environment's own broken requirements, as `pip check`.",
+        quick=QuickArgs(
+            positionals=(("target", False),),
+            flags=("--json",),
+            options=("--env",),
+            lists=("--extra", "--group"),
+        ),
     ),
     "fit": Command("rank every known environment for a script or requirements file", _fit_args, cmd_fit),
 }

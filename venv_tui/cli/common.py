@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from venv_tui.errors import BadInput
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     import argparse
 
@@ -20,10 +20,77 @@ PROG = "venv-tui"
 EXIT_OK, EXIT_CONFLICT, EXIT_BAD = 0, 1, 2
 
 
+class QuickArgs:
+    """The plain shapes of a command's arguments, read without argparse: building a parser costs
+    a headless run more than reading a floor. Anything else (``--help``, ``--opt=value``, an
+    abbreviation, a value that starts with "-", a missing or extra argument) gives None, and
+    argparse reads it, with its messages. It must name every option its ``configure`` declares
+    (a test compares the two)."""
+
+    __slots__ = ("flags", "lists", "options", "positionals")
+
+    def __init__(
+        self,
+        positionals: tuple[tuple[str, bool], ...] = (),  # (name, required)
+        flags: tuple[str, ...] = (),
+        options: tuple[str, ...] = (),
+        lists: tuple[str, ...] = (),
+    ) -> None:
+        self.positionals = positionals
+        self.flags = flags
+        self.options = options
+        self.lists = lists
+
+    def parse(self, argv: list[str]) -> argparse.Namespace | None:
+        values: dict[str, object] = {name: None for name, _ in self.positionals}
+        values.update({_dest(f): False for f in self.flags})
+        values.update({_dest(o): None for o in self.options})
+        values.update({_dest(o): [] for o in self.lists})
+        waiting = [name for name, _ in self.positionals]
+        given: set[str] = set()
+        tokens = iter(argv)
+        for token in tokens:
+            if token.startswith("-"):
+                if token in self.flags:
+                    values[_dest(token)] = True
+                    continue
+                if token not in self.options and token not in self.lists:
+                    return None
+                value = next(tokens, None)
+                if value is None or value.startswith("-"):
+                    return None
+                if token in self.lists:
+                    target = values[_dest(token)]
+                    assert isinstance(target, list)
+                    target.append(value)
+                else:
+                    values[_dest(token)] = value
+                continue
+            if not waiting:
+                return None
+            name = waiting.pop(0)
+            values[name] = token
+            given.add(name)
+        if any(required and name not in given for name, required in self.positionals):
+            return None
+        return _Args(values)  # type: ignore[return-value]
+
+
+class _Args:
+    """What ``argparse.Namespace`` is to a command: attributes by name."""
+
+    def __init__(self, values: dict[str, object]) -> None:
+        self.__dict__.update(values)
+
+
+def _dest(option: str) -> str:
+    return option.lstrip("-").replace("-", "_")
+
+
 class Command:
     """One subcommand: its one-line help, how its arguments are declared, and what it runs."""
 
-    __slots__ = ("configure", "description", "help", "run")
+    __slots__ = ("configure", "description", "help", "quick", "run")
 
     def __init__(
         self,
@@ -31,11 +98,13 @@ class Command:
         configure: Callable[[argparse.ArgumentParser], None],
         run: Callable[[argparse.Namespace, Services], int],
         description: str | None = None,
+        quick: QuickArgs | None = None,
     ) -> None:
         self.help = help
         self.configure = configure
         self.run = run
         self.description = description
+        self.quick = quick
 
 
 def out(text: str) -> None:
@@ -65,10 +134,12 @@ def resolve_env(services: Services, env: str | None) -> tuple[Environment | None
     if env is not None:
         existing(env, "the environment")
         return None, services.packages(env)
-    active = services.active_environment()
-    if active is None:
+    floor = services.active_floor()
+    if floor is None:
         raise BadInput("no environment is active and no python3 is on PATH; name one with --env ENV")
-    return active, services.packages(active.path)
+    # Read through the same inspection: a $VIRTUAL_ENV that is gone is a broken floor (its
+    # reason first, exit 1), not a path that "does not exist".
+    return floor.environment, services.packages(floor.site)
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
@@ -100,7 +171,7 @@ def index_options(args: argparse.Namespace) -> list[str]:
     """pip's index options from the parsed INDEX arguments. Each value is one argument after its
     option; a value that looks like an option is refused (it would be read as one)."""
     options: list[str] = []
-    pairs = [("--index-url", args.index_url)] if args.index_url else []
+    pairs = [("--index-url", args.index_url)] if args.index_url is not None else []  # "" too
     pairs += [("--extra-index-url", url) for url in args.extra_index_url]
     pairs += [("--find-links", folder) for folder in args.find_links]
     for option, value in pairs:

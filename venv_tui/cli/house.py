@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import os
-from typing import TYPE_CHECKING
 
 from venv_tui.cli.common import EXIT_OK, Command, add_json, add_roots, out
 from venv_tui.errors import BadInput
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
+    from venv_tui.model import Environment
     from venv_tui.services import Services
 
 
@@ -21,7 +24,16 @@ def cmd_pythons(args: argparse.Namespace, services: Services) -> int:
     from venv_tui import report
 
     found = services.interpreters()
-    out(report.dumps(report.pythons_json(found)) if args.json else report.pythons_text(found))
+    python3 = services.python3()
+    # The floors built on each interpreter, by its real path: JSON lists them, the text counts.
+    built: dict[str, list[str]] = {}
+    for env in services.environments():
+        if env.is_venv and env.base_interpreter:
+            built.setdefault(os.path.realpath(env.base_interpreter), []).append(env.path)
+    if not args.json:
+        out(report.pythons_text(found, python3, built))
+        return EXIT_OK
+    out(report.dumps(report.pythons_json(found, built, python3)))
     return EXIT_OK
 
 
@@ -40,6 +52,7 @@ def check_roots(roots: list[str]) -> None:
 def _envs_args(p: argparse.ArgumentParser) -> None:
     add_json(p)
     add_roots(p)
+    _inventory_args(p)
 
 
 def cmd_envs(args: argparse.Namespace, services: Services) -> int:
@@ -47,8 +60,63 @@ def cmd_envs(args: argparse.Namespace, services: Services) -> int:
 
     check_roots(args.root)
     found = services.environments(args.root)
-    out(report.dumps(report.envs_json(found)) if args.json else report.envs_text(found))
+    found, extra, total = _inventory(args, services, found)
+    if args.json:
+        out(report.dumps(report.envs_json(found, extra, total)))
+    else:
+        out(report.envs_text(found, extra if args.sizes else None, total))
     return EXIT_OK
+
+
+# -- inventory: sizes, last use, notes and keep marks, sort and filter ----------------------
+
+
+def _inventory_args(p: argparse.ArgumentParser) -> None:
+    from venv_tui.services.inventory import SORTS
+
+    p.add_argument("--sizes", action="store_true", help="measure each floor's size on disk (cached)")
+    p.add_argument(
+        "--sort", choices=SORTS, help="name; size (largest first); age (longest unused first); python"
+    )
+    for option, metavar, what in (
+        ("--health", "HEALTH", "of this health (ok, stale, broken)"),
+        ("--tool", "TOOL", "TOOL made or keeps (venv, uv, pipx, poetry, ...)"),
+        ("--python", "X.Y", "on this Python version"),
+    ):
+        p.add_argument(option, action="append", default=[], metavar=metavar, help=f"only floors {what}")
+
+
+def _inventory(
+    args: argparse.Namespace, services: Services, found: list[Environment]
+) -> tuple[list[Environment], dict[str, dict[str, Any]], int | None]:
+    """Filter and sort the floors; each one's size (with --sizes), last use, note and keep."""
+    from venv_tui.cli.common import err
+    from venv_tui.services.inventory import filter_floors, sort_floors
+    from venv_tui.services.usage import iso
+    from venv_tui.text import printable
+
+    found = filter_floors(found, health=args.health, tool=args.tool, python=args.python)
+    venvs = [e.path for e in found if e.is_venv]
+    measured = services.floor_sizes(venvs) if args.sizes or args.sort == "size" else {}
+    used = {e.path: services.last_used(e.path) for e in found if e.is_venv}
+    state = services.state()
+    if state.warning:
+        err(f"warning: {printable(state.warning)}")
+    if args.sort:
+        sizes = {p: s.size for p, s in measured.items()}
+        found = sort_floors(found, args.sort, sizes=sizes, last_used=used)
+    extra: dict[str, dict[str, Any]] = {}
+    for env in found:
+        mark = state.mark(env.path)
+        size = measured.get(env.path)
+        extra[env.path] = {
+            "size": size.size if size is not None and args.sizes else None,
+            "last_used": iso(used.get(env.path)),
+            "note": mark.note,
+            "keep": mark.keep,
+        }
+    total = services.total_size(list(measured.values())) if args.sizes else None
+    return found, extra, total
 
 
 COMMANDS = {

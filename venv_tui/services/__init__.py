@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from venv_tui.model import (
     AuditReport,
     CheckResult,
     Environment,
     Fit,
+    Floor,
     Interpreter,
     OutdatedReport,
     PackageSet,
@@ -25,7 +25,9 @@ from venv_tui.model import (
     ShellCommand,
     Site,
 )
+from venv_tui.services.glance import Glance
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     import threading
 
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 LineCallback = Callable[[str], None]
 
 
-class Services:
+class Services(Glance):
     """Everything venv-tui knows how to read and change, behind one object."""
 
     def __init__(
@@ -88,6 +90,13 @@ class Services:
     def resolve(self, path: str) -> str:
         """``path``, or for a pyenv shim (what ``which python3`` gives under pyenv) the
         interpreter it would run, read from pyenv's files without running it."""
+        shims = os.path.join(
+            self.environ.get("PYENV_ROOT")
+            or os.path.join(self.environ.get("HOME") or os.path.expanduser("~"), ".pyenv"),
+            "shims",
+        )
+        if os.path.dirname(os.path.abspath(path)) != os.path.abspath(shims):
+            return path  # the common case, told without importing interpreter discovery
         from venv_tui.services.discover.interpreters import is_pyenv_shim, resolve_pyenv_shim
 
         if not is_pyenv_shim(path, self.environ):
@@ -101,11 +110,16 @@ class Services:
             )
         return target
 
-    def environment(self, path: str) -> Environment:
-        """One environment folder or interpreter path, inspected. Raises BadInput."""
-        from venv_tui.services.discover.environments import inspect_path
+    def floor(self, path: str) -> Floor:
+        """One environment folder or interpreter path, read once: its Environment and its Site
+        with one health verdict. Raises BadInput."""
+        from venv_tui.services.inspect import inspect_path
 
         return inspect_path(self.resolve(path), environ=self.environ, cwd=self.cwd)
+
+    def environment(self, path: str) -> Environment:
+        """One environment folder or interpreter path, inspected. Raises BadInput."""
+        return self.floor(path).environment
 
     def active_environment(self) -> Environment | None:
         """``$VIRTUAL_ENV`` if set, else the default interpreter: where the lamp is on."""
@@ -115,9 +129,7 @@ class Services:
 
     def open_site(self, path: str) -> Site:
         """Where the packages of an environment folder or interpreter live. Raises BadInput."""
-        from venv_tui.services.site import open_site
-
-        return open_site(self.resolve(path))
+        return self.floor(path).site
 
     def packages(self, path_or_site: str | Site) -> PackageSet:
         """What ``pip list`` of that environment's interpreter shows, read from disk."""
@@ -157,16 +169,61 @@ class Services:
 
     def fit(self, source: RequirementSource, environments: Sequence[Environment] | None = None) -> list[Fit]:
         """Every known environment ranked for ``source``, best first."""
-        from venv_tui.services.conflicts import rank_fits
+        return self.fit_robot(source, (), environments)
 
-        envs = environments if environments is not None else self.environments()
-        candidates: list[tuple[Environment, PackageSet | None, str | None]] = []
-        for env in envs:
-            try:
-                candidates.append((env, self.packages(env.path), None))
-            except Exception as err:  # one unreadable environment must not hide the others
-                candidates.append((env, None, str(err)))
-        return rank_fits(source, candidates)
+    def floors(
+        self, roots: Sequence[str] = (), *, include_interpreters: bool = False
+    ) -> list[Floor]:
+        """Like :meth:`environments`, each with its site (read in the same inspection)."""
+        from venv_tui.services.discover.environments import find_floors, sort_key
+
+        found = find_floors(
+            self.environ,
+            os.path.abspath(self.cwd),
+            self.config.scan_depth,
+            roots,
+            self.config.roots,
+            self.environ.get("VIRTUAL_ENV") or None,
+            include_interpreters=include_interpreters,
+        )
+        return sorted(found, key=lambda f: sort_key(f.environment))
+
+    def fit_robot(
+        self,
+        source: RequirementSource,
+        robots: Sequence[RequirementSource] = (),
+        environments: Sequence[Environment] | None = None,
+        *,
+        floors: Sequence[Floor] | None = None,
+    ) -> list[Fit]:
+        """Every known floor (or ``environments``) ranked for ``source``, best first. ``robots``
+        are the other sources the user watches: a floor where ``source`` needs another version
+        of something says which of them (and which installed packages) the change would break.
+        """
+        from venv_tui.services.conflicts import rank_fits
+        from venv_tui.services.inspect import candidates_of
+
+        if floors is None and environments is None:
+            floors = self.floors()
+        if floors is not None:
+            candidates = candidates_of([(f.environment, f.site) for f in floors])
+        else:
+            from functools import partial
+
+            candidates = candidates_of([(e, partial(self.open_site, e.path)) for e in environments or ()])
+        return rank_fits(source, candidates, robots)
+
+    def active_floor(self) -> Floor | None:
+        """:meth:`active_environment` with its site, from the same inspection."""
+        from venv_tui.services.discover.environments import active_floor
+
+        return active_floor(environ=self.environ, cwd=self.cwd)
+
+    def python3(self) -> dict[str, str | None]:
+        """What ``python3`` on PATH runs: its path, its floor (or None), its base interpreter."""
+        from venv_tui.services.discover.environments import what_python3_runs
+
+        return what_python3_runs(environ=self.environ, cwd=self.cwd)
 
     # -- changing --------------------------------------------------------------------------
 
@@ -351,7 +408,6 @@ class Services:
         from venv_tui.services.diff import diff_packages
 
         return diff_packages(left, right)
-
 
     # -- the index (the only network code; never on its own, always when asked) -----------
 

@@ -9,7 +9,6 @@ on it, so it is read from the running one.
 from __future__ import annotations
 
 import os
-import platform
 import sys
 from functools import lru_cache
 
@@ -24,13 +23,28 @@ _IMPLEMENTATION_NAMES = {
 
 @lru_cache(maxsize=1)
 def _machine() -> dict[str, str]:
+    if hasattr(os, "uname"):
+        # What platform.machine()/release()/system()/version() answer on POSIX, without
+        # importing platform (a sizeable part of a check's start-up).
+        uname = os.uname()
+        machine, release, system, version = (
+            uname.machine,
+            uname.release,
+            uname.sysname,
+            uname.version,
+        )
+    else:
+        import platform
+
+        machine, release = platform.machine(), platform.release()
+        system, version = platform.system(), platform.version()
     return {
         "os_name": os.name,
         "sys_platform": sys.platform,
-        "platform_machine": platform.machine(),
-        "platform_release": platform.release(),
-        "platform_system": platform.system(),
-        "platform_version": platform.version(),
+        "platform_machine": machine,
+        "platform_release": release,
+        "platform_system": system,
+        "platform_version": version,
     }
 
 
@@ -40,7 +54,7 @@ def marker_environment(python_version: str | None, implementation: str = "cpytho
     With an unknown version the running interpreter's is used: a guess, but the one ``pip`` would
     make for itself.
     """
-    full = python_version or platform.python_version()
+    full = python_version or ".".join(str(p) for p in sys.version_info[:3])
     parts = full.split(".")
     short = ".".join(parts[:2])
     impl = (implementation or "cpython").lower()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+
+from venv_tui.model import record
 
 # The fields kept, in one pass of a compiled pattern over the header part (a Python loop over
 # every line costs more than all the file reading): a field, then its continuation lines.
@@ -29,7 +30,7 @@ _CHUNK = 16 * 1024
 _LIMIT = 4 * 1024 * 1024  # a header part larger than this is not metadata
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Metadata:
     """The header fields of one METADATA / PKG-INFO file."""
 
@@ -47,24 +48,32 @@ class Metadata:
         return bool(self.name) and bool(self.version)
 
 
+class HeaderTooLarge(Exception):
+    """The header part runs past the limit: not metadata a tool would write."""
+
+
 def read_head(path: str) -> bytes:
     """The header part of ``path``: its bytes up to the empty line that ends the headers (or,
     for a file of under 16 KiB, simply all of it: one read is cheaper than looking).
 
-    Raises OSError like ``open``.
+    Raises ``files.Unreadable`` for what is not a readable regular file, HeaderTooLarge when
+    no end of the headers comes within 4 MiB.
     """
-    with open(path, "rb") as fh:
-        data = fh.read(_CHUNK)
-        if len(data) < _CHUNK:
-            return data
-        while True:
-            end = _head_end(data)
-            if end < len(data):
-                return data[: end + 1]  # the last header's line break, not the empty line
-            more = fh.read(_CHUNK)
-            if not more or len(data) > _LIMIT:
-                return data + more
-            data += more
+    from venv_tui.files import read_head as read_start
+
+    data, whole = read_start(path, _CHUNK)
+    if whole:
+        return data
+    end = _head_end(data)
+    if end < len(data):
+        return data[: end + 1]
+    data, whole = read_start(path, _LIMIT)
+    end = _head_end(data)
+    if end < len(data):
+        return data[: end + 1]  # the last header's line break, not the empty line
+    if whole:
+        return data
+    raise HeaderTooLarge
 
 
 def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
@@ -72,9 +81,9 @@ def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
 
     ``file_name`` ("METADATA", "PKG-INFO") is only used to word the sentences.
     """
-    if not data.strip():
+    if not data or data.isspace():
         return Metadata(None, None, problem=f"{file_name} is empty")
-    if b"\0" in data[:_CHUNK]:
+    if data.find(b"\0", 0, _CHUNK) >= 0:
         return Metadata(None, None, problem=f"{file_name} is not a text file")
     problem: str | None = None
     head = data[: _head_end(data)]
@@ -108,15 +117,24 @@ def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
 
 def read_metadata(path: str) -> Metadata:
     """Read and parse one METADATA / PKG-INFO file (or an egg-info file). Never raises."""
+    from venv_tui.files import Unreadable
+
     file_name = os.path.basename(path)
     try:
         data = read_head(path)
-    except FileNotFoundError:
-        return Metadata(None, None, problem=f"{file_name} is missing")
-    except IsADirectoryError:
-        return Metadata(None, None, problem=f"{file_name} is a folder, not a file")
-    except OSError as err:
-        return Metadata(None, None, problem=f"{file_name} cannot be read ({err.strerror or err})")
+    except Unreadable as err:
+        if err.reason == "does not exist":
+            return Metadata(None, None, problem=f"{file_name} is missing")
+        if err.reason.endswith("(a folder)"):
+            return Metadata(None, None, problem=f"{file_name} is a folder, not a file")
+        return Metadata(None, None, problem=f"{file_name} cannot be read ({err.reason})")
+    except HeaderTooLarge:
+        return Metadata(
+            None,
+            None,
+            problem=f"{file_name} has no end to its headers within the first {_LIMIT // (1024 * 1024)} MiB "
+            "(a header line that long is not metadata), so its Name and Version cannot be read",
+        )
     return parse_metadata(data, file_name)
 
 
@@ -156,7 +174,8 @@ def _parse_headers(head: str) -> dict[str, list[str]]:
             value = _FOLD.sub(" ", value)
         values = fields.get(key)
         if values is None:
-            values = fields.setdefault(key.lower(), [])
-            fields[key] = values  # the spelling met, for the next line of the same field
+            # Looked up under the spelling met (one dict look-up for the next line of the same
+            # field) and under the lower-case name the readers ask for.
+            values = fields[key] = fields.setdefault(key.lower(), [])
         values.append(value.strip())
     return fields

@@ -5,9 +5,12 @@ Each site folder is scanned once (``os.scandir``); for every ``*.dist-info`` onl
 present. Name and version come from ``METADATA`` (pip's importlib backend does the same), never
 from the folder name, which tools do not always keep in step.
 
-Precedence follows ``sys.path``: the environment's own folders, then the inherited ones; inside
-a folder, the order pip meets the entries in. The first copy of a name wins and later copies
-are kept aside in ``PackageSet.shadowed``.
+Precedence follows ``sys.path``: the environment's own folders, each followed by the folders its
+``.pth`` files add (plain path lines; ``import`` lines are code and are not run), then the
+inherited ones; inside a folder, the order pip meets the entries in. The first copy of a name
+wins and later copies are kept aside in ``PackageSet.shadowed``. Every file is read through
+:mod:`venv_tui.files`: a pipe, a device or a huge file is one sentence naming it, and one bad
+entry never hides the others.
 """
 
 from __future__ import annotations
@@ -15,16 +18,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 
-from venv_tui.model import Distribution, PackageSet, Site
-from venv_tui.services.metadata import Metadata, parse_metadata, read_head, read_metadata
+from venv_tui.files import LIMIT_RECORD, LIMIT_SMALL, Unreadable, read_bytes, read_head
+from venv_tui.model import Distribution, PackageSet, Site, record, replace
+from venv_tui.services.metadata import read_metadata
 
 _NORMALIZE = re.compile(r"[-_.]+")
 _SEP = os.sep  # joined by hand in the per-package paths: os.path.join costs more than a read
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Entry:
     """One metadata entry met in a site folder, before it is read."""
 
@@ -41,6 +44,7 @@ def read_packages(site: Site) -> PackageSet:
     problems: list[str] = []
     by_directory_order = _reads_in_directory_order(site.python_version)
     folders = [(d, False) for d in site.own_dirs] + [(d, True) for d in site.inherited_dirs]
+    folders = _with_pth_folders(folders, problems)
     for folder, inherited in folders:
         for dist in _read_folder(folder, inherited, by_directory_order, problems):
             key = _canonical(dist.name)
@@ -52,7 +56,8 @@ def read_packages(site: Site) -> PackageSet:
                 shadowed.append(_duplicate_problem(dist, first))
             else:
                 shadowed.append(dist)
-    distributions = sorted(kept.values(), key=lambda d: (_canonical(d.name), d.name))
+    distributions = [kept[key] for key in sorted(kept)]
+    distributions.sort(key=lambda d: (_canonical(d.name), d.name))
     return PackageSet(
         site=site,
         distributions=tuple(distributions),
@@ -63,62 +68,57 @@ def read_packages(site: Site) -> PackageSet:
 
 def required_by(packages: PackageSet, name: str) -> tuple[str, ...]:
     """Names of the installed distributions whose requirements name ``name`` (reverse
-    dependencies), for the environment's own interpreter; requirements that apply only with an
-    extra, or whose marker is false there, do not count."""
-    from packaging.requirements import InvalidRequirement, Requirement
+    dependencies), for the environment's own interpreter (the installed-set index decides)."""
+    from venv_tui.services.installed import index_of
 
-    from venv_tui.services.markers import marker_environment
-
-    wanted = _canonical(name)
-    env = marker_environment(packages.site.python_version, packages.site.implementation)
-    env["extra"] = ""
-    found: list[str] = []
-    for dist in packages.distributions:
-        for raw in dist.requires:
-            if _requirement_name(raw) != wanted:
-                continue  # a cheap look at the name first: parsing every line is slow
-            try:
-                req = Requirement(raw)
-            except InvalidRequirement:
-                continue
-            if req.marker is not None:
-                try:
-                    if not req.marker.evaluate(env):
-                        continue
-                except Exception:  # an undefined marker name: pip cannot use it either
-                    continue
-            found.append(dist.name)
-            break
-    return tuple(sorted(found, key=_canonical))
+    return index_of(packages).required_by(name)
 
 
 def required_by_index(packages: PackageSet) -> dict[str, tuple[str, ...]]:
-    """Canonical name -> the installed distributions that require it, for every name at once
-    (the same rules as :func:`required_by`). One pass over all requirements; a line is parsed
-    only when it carries a marker, so thousands of packages index in milliseconds."""
-    from packaging.requirements import Requirement
+    """Canonical name -> the installed distributions that require it, for every name at once."""
+    from venv_tui.services.installed import index_of
 
-    from venv_tui.services.markers import marker_environment
+    return index_of(packages).required_by_all()
 
-    env = marker_environment(packages.site.python_version, packages.site.implementation)
-    env["extra"] = ""
-    index: dict[str, list[str]] = {}
-    for dist in packages.distributions:
-        seen: set[str] = set()
-        for raw in dist.requires:
-            key = _requirement_name(raw)
-            if key is None or key in seen:
+
+# -- .pth files -------------------------------------------------------------------------------
+
+
+def _with_pth_folders(
+    folders: list[tuple[str, bool]], problems: list[str]
+) -> list[tuple[str, bool]]:
+    """``folders`` with, after each, the existing folders its ``.pth`` files name, as ``site.py``
+    adds them: files in name order, blank and ``#`` lines skipped, ``import`` lines not run,
+    a relative line taken from the site folder, a folder already on the path not added again."""
+    out: list[tuple[str, bool]] = []
+    known = {os.path.realpath(d) for d, _ in folders}
+    for folder, inherited in folders:
+        out.append((folder, inherited))
+        try:
+            with os.scandir(folder) as it:
+                pth = sorted(e.name for e in it if e.name.endswith(".pth"))
+        except OSError:
+            continue  # the folder itself is reported by the reader
+        for name in pth:
+            path = folder + _SEP + name
+            try:
+                text = read_bytes(path, LIMIT_RECORD).decode("utf-8", "replace")
+            except Unreadable as err:
+                problems.append(f"{err.path}: {err.reason}; the folders it adds are not read.")
                 continue
-            if ";" in raw:
-                try:
-                    marker = Requirement(raw).marker
-                    if marker is not None and not marker.evaluate(env):
-                        continue
-                except Exception:  # an invalid line or an undefined marker name: pip skips it too
+            for raw in text.splitlines():
+                line = raw.rstrip()
+                if not line or line.startswith("#") or line.startswith(("import ", "import\t")):
                     continue
-            seen.add(key)
-            index.setdefault(key, []).append(dist.name)
-    return {key: tuple(sorted(names, key=_canonical)) for key, names in index.items()}
+                if "\0" in line:
+                    continue
+                added = os.path.normpath(os.path.join(folder, line))
+                real = os.path.realpath(added)
+                if real in known or not os.path.isdir(added):
+                    continue
+                known.add(real)
+                out.append((added, inherited))
+    return out
 
 
 # -- reading one folder --------------------------------------------------------------------
@@ -174,7 +174,9 @@ def _entries(
         if by_directory_order:
             # importlib.metadata groups entries by the name part of the folder name, in the
             # order each name first appears in the directory listing.
-            group = _NORMALIZE.sub("_", low.rpartition(".")[0].partition("-")[0])
+            group = low.rpartition(".")[0].partition("-")[0].replace(".", "_")
+            if "__" in group:
+                group = _NORMALIZE.sub("_", group)
         else:
             group = file_name
         groups.setdefault(group, []).append(entry)
@@ -190,7 +192,7 @@ def _read_info(
     elif os.path.isdir(path):
         meta = read_metadata(path + _SEP + "PKG-INFO")
     else:
-        meta = _read_egg_info_file(path)
+        meta = read_metadata(path)  # an .egg-info *file* (distutils) holds PKG-INFO itself
     if not meta.usable:
         problems.append(f"{path}: {meta.problem}; it is left out of the list.")
         return None
@@ -217,29 +219,22 @@ def _read_info(
     )
 
 
-def _read_egg_info_file(path: str) -> Metadata:
-    """An ``.egg-info`` *file* (distutils' install_egg_info) holds PKG-INFO itself."""
-    try:
-        return parse_metadata(read_head(path), os.path.basename(path))
-    except OSError as err:
-        return Metadata(None, None, problem=f"it cannot be read ({err.strerror or err})")
-
-
 def _read_egg_link(
     entry: _Entry, folder: str, inherited: bool, problems: list[str]
 ) -> Distribution | None:
     """A ``setup.py develop`` install: the .egg-link's first line names the project folder,
     which holds ``NAME.egg-info``."""
     try:
-        with open(entry.path, encoding="utf-8", errors="replace") as fh:
-            target = next((line.strip() for line in fh if line.strip()), "")
-    except OSError as err:
-        problems.append(
-            f"{entry.path} cannot be read ({err.strerror}); it is left out of the list."
-        )
+        text = read_bytes(entry.path, LIMIT_SMALL).decode("utf-8", "replace")
+    except Unreadable as err:
+        problems.append(f"{err.path}: {err.reason}; it is left out of the list.")
         return None
+    target = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if not target:
         return None  # pip ignores an empty .egg-link too
+    if "\0" in target:
+        problems.append(f"{entry.path} names a path with a NUL byte; it is left out of the list.")
+        return None
     project = os.path.normpath(os.path.join(folder, target))
     try:
         with os.scandir(project) as it:
@@ -265,27 +260,28 @@ def _read_egg_link(
 
 
 def _editable_location(info: str) -> str | None:
-    """The project folder of a PEP 660 editable install, from ``direct_url.json``."""
+    """The project folder of a PEP 660 editable install, from ``direct_url.json`` (PEP 610),
+    read by ``packaging.direct_url``; a file that does not validate counts as not editable, as
+    pip treats it."""
+    path = info + _SEP + "direct_url.json"
+    if not os.path.lexists(path):
+        return None  # the common case, told by one stat rather than an exception
     try:
-        with open(info + _SEP + "direct_url.json", "rb") as fh:
-            data = fh.read(64 * 1024)
-    except OSError:
+        data = read_bytes(path, LIMIT_SMALL)
+    except Unreadable:
         return None
     import json
 
+    from packaging.direct_url import DirectUrl, DirectUrlValidationError
+
     try:
         parsed = json.loads(data)
-    except ValueError:
-        return None  # pip warns and treats it as not editable
-    if not isinstance(parsed, dict):
+        direct = DirectUrl.from_dict(parsed)
+    except (ValueError, TypeError, AttributeError, DirectUrlValidationError):
         return None
-    dir_info = parsed.get("dir_info")
-    url = parsed.get("url")
-    if not isinstance(dir_info, dict) or dir_info.get("editable") is not True:
+    if direct.dir_info is None or direct.dir_info.editable is not True:
         return None
-    if not isinstance(url, str) or not url.startswith("file:"):
-        return None
-    return _file_url_to_path(url)
+    return _file_url_to_path(direct.url)
 
 
 def _file_url_to_path(url: str) -> str:
@@ -304,9 +300,8 @@ def _file_url_to_path(url: str) -> str:
 
 def _installer(info: str) -> str | None:
     try:
-        with open(info + _SEP + "INSTALLER", encoding="utf-8", errors="replace") as fh:
-            text = fh.read(1024)
-    except OSError:
+        text = read_head(info + _SEP + "INSTALLER", 1024)[0].decode("utf-8", "replace")
+    except Unreadable:
         return None
     for line in text.splitlines():
         if line.strip():
@@ -318,9 +313,8 @@ def _egg_info_requires(info: str) -> tuple[str, ...]:
     """``requires.txt`` of an egg-info folder as Requires-Dist values, the way pip turns it
     into metadata (a ``[extra:marker]`` section becomes a marker)."""
     try:
-        with open(os.path.join(info, "requires.txt"), encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
-    except OSError:
+        text = read_bytes(os.path.join(info, "requires.txt"), LIMIT_RECORD).decode("utf-8", "replace")
+    except Unreadable:
         return ()
     found: list[str] = []
     extra = marker = ""
@@ -370,14 +364,11 @@ def _sentence(path: str, problem: str | None) -> str | None:
     return f"{path}: {problem}." if problem else None
 
 
-def _canonical(name: str) -> str:
-    """PEP 503 normalisation, inline: packaging's import is not needed just for this."""
-    return _NORMALIZE.sub("-", name).lower()
+def canonical(name: str) -> str:
+    """PEP 503 normalisation, inline: packaging's import is not needed just for this. String
+    methods do the common case; only a run of separators ("a._b") needs the pattern."""
+    low = name.lower().replace("_", "-").replace(".", "-")
+    return _NORMALIZE.sub("-", low) if "--" in low else low
 
 
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-def _requirement_name(requirement: str) -> str | None:
-    match = _REQ_NAME.match(requirement)
-    return _canonical(match.group(1)) if match else None
+_canonical = canonical

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 
 from venv_tui.errors import BadInput
+from venv_tui.services.layout import PYVENV_CFG, is_environment
 
-PYVENV_CFG = "pyvenv.cfg"
+__all__ = ["PYVENV_CFG", "PyvenvCfg", "existing_environment", "is_environment", "read_pyvenv_cfg"]
+
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?")
 
 
-@dataclass(frozen=True)
 class PyvenvCfg:
-    path: str  # the environment folder
-    values: dict[str, str] = field(hash=False)
+    """The keys of one ``pyvenv.cfg`` (lower-cased) and the folder it stands in."""
+
+    __slots__ = ("path", "values")
+
+    def __init__(self, path: str, values: dict[str, str]) -> None:
+        self.path = path  # the environment folder
+        self.values = values
 
     def get(self, key: str) -> str | None:
         return self.values.get(key.lower())
@@ -77,19 +82,24 @@ class PyvenvCfg:
         return "unknown"
 
 
-def is_environment(folder: str) -> bool:
-    """A folder is a virtual environment when ``pyvenv.cfg`` stands at its top."""
-    return os.path.isfile(os.path.join(folder, PYVENV_CFG))
-
-
 def existing_environment(env_path: str) -> str:
     """The absolute folder of the environment a user named, or BadInput saying why it is not
     one (nothing given, no such folder, no pyvenv.cfg at its top)."""
     if not env_path:
         raise BadInput("no environment was given")
     folder = os.path.abspath(os.path.expanduser(env_path))
-    if not os.path.isdir(folder):
+    try:
+        st = os.stat(folder)
+    except PermissionError:
+        raise BadInput("cannot be reached (permission denied)", path=folder) from None
+    except (OSError, ValueError):
+        raise BadInput("this environment folder does not exist", path=folder) from None
+    import stat
+
+    if not stat.S_ISDIR(st.st_mode):
         raise BadInput("this environment folder does not exist", path=folder)
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise BadInput("cannot be read (permission denied)", path=folder)
     if not is_environment(folder):
         raise BadInput("is not a virtual environment (it has no pyvenv.cfg)", path=folder)
     return folder
@@ -110,17 +120,20 @@ def parse_pyvenv_cfg(text: str, folder: str) -> PyvenvCfg:
 
 def read_pyvenv_cfg(folder: str) -> PyvenvCfg:
     """Read ``FOLDER/pyvenv.cfg``. Raises BadInput with a plain sentence when it is missing,
-    unreadable, not text, or has no ``key = value`` line at all."""
+    unreadable, not a regular file, not text, or has no ``key = value`` line at all."""
+    from venv_tui.files import LIMIT_SMALL, Unreadable, read_bytes
+
     cfg_path = os.path.join(folder, PYVENV_CFG)
     try:
-        with open(cfg_path, "rb") as fh:
-            data = fh.read(64 * 1024)
-    except FileNotFoundError:
-        raise BadInput("is not a virtual environment (it has no pyvenv.cfg)", path=folder) from None
-    except IsADirectoryError:
-        raise BadInput("pyvenv.cfg is a folder, not a file", path=folder) from None
-    except OSError as err:
-        raise BadInput(f"pyvenv.cfg cannot be read ({err.strerror})", path=folder) from None
+        data = read_bytes(cfg_path, LIMIT_SMALL)
+    except Unreadable as err:
+        if err.reason == "does not exist":
+            raise BadInput(
+                "is not a virtual environment (it has no pyvenv.cfg)", path=folder
+            ) from None
+        if err.reason.endswith("(a folder)"):
+            raise BadInput("pyvenv.cfg is a folder, not a file", path=folder) from None
+        raise BadInput(f"pyvenv.cfg cannot be read ({err.reason})", path=folder) from None
     if b"\0" in data:
         raise BadInput("pyvenv.cfg is not a text file", path=folder)
     try:

@@ -19,7 +19,6 @@ the clients offer a new floor (a venv) instead.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import sys
@@ -133,9 +132,9 @@ def validate_name(text: str) -> str:
 
 
 def env_python(env_path: str) -> str:
-    if os.name == "nt":
-        return os.path.join(env_path, "Scripts", "python.exe")
-    return os.path.join(env_path, "bin", "python")
+    from venv_tui.services.layout import venv_python
+
+    return venv_python(env_path)
 
 
 # -- what an action works on: a venv, or a base interpreter (the first floor is a floor) --------
@@ -344,13 +343,12 @@ def _managed_error(marker: str, prefix: str) -> str:
 
 def has_pip(env_path: str) -> bool:
     """Whether pip is installed in the environment itself (read from disk, no process)."""
-    patterns = (
-        os.path.join(env_path, "lib", "python*", "site-packages", "pip", "__main__.py"),
-        os.path.join(env_path, "lib64", "python*", "site-packages", "pip", "__main__.py"),
-        os.path.join(env_path, "lib", "pypy*", "site-packages", "pip", "__main__.py"),
-        os.path.join(env_path, "Lib", "site-packages", "pip", "__main__.py"),
-    )
-    if any(glob.glob(pattern) for pattern in patterns):
+    from venv_tui.services.layout import venv_site_dirs
+
+    if any(
+        os.path.isfile(os.path.join(folder, "pip", "__main__.py"))
+        for _, folder in venv_site_dirs(env_path)
+    ):
         return True
     # Debian and Ubuntu's own Python keeps pip in dist-packages.
     return env_path == "/usr" and os.path.isfile("/usr/lib/python3/dist-packages/pip/__main__.py")

@@ -41,7 +41,9 @@ def fish_quote(text: str) -> str:
 
 
 def _bin_dir(env: str) -> str:
-    return os.path.join(env, "Scripts" if os.name == "nt" else "bin")
+    from venv_tui.services.layout import bin_dir
+
+    return bin_dir(env)
 
 
 def _floor(env_path: str) -> Floor:

@@ -10,112 +10,35 @@ listed with the reason, never allowed to hide the others.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterator, Mapping, Sequence
-from typing import get_args
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from venv_tui.errors import BadInput
-from venv_tui.model import Environment, EnvironmentSource, Interpreter
+from venv_tui.model import ENVIRONMENT_SOURCES, Environment, EnvironmentSource, Floor, Interpreter
 from venv_tui.services.discover.interpreters import (
     data_home,
-    describe_interpreter,
     find_interpreters,
     home_dir,
-    is_venv_executable,
     pyenv_root,
 )
 from venv_tui.services.discover.walk import find_environment_folders
-from venv_tui.services.pyvenv import PYVENV_CFG, PyvenvCfg, is_environment, read_pyvenv_cfg
+from venv_tui.services.inspect import (
+    inspect_folder,
+    interpreter_floor,
+    missing_active,
+    unreadable_floor,
+)
+from venv_tui.services.layout import is_environment, venv_python
 
 PROJECT_NAMES = (".venv", "venv", "env", ".env")
-_SOURCE_ORDER = {name: i for i, name in enumerate(get_args(EnvironmentSource))}
-_LIB_VERSION = re.compile(r"^(?:python|pypy)(\d+\.\d+)t?$")
-_INTERPRETER_NAME = re.compile(r"^(python|pypy|graalpy|jython|ipy)", re.IGNORECASE)
+_SOURCE_ORDER = {name: i for i, name in enumerate(ENVIRONMENT_SOURCES)}
 
 
-# -- one environment --------------------------------------------------------------------------
+# -- one environment (the inspection itself lives in services/inspect.py) ----------------------
 
 
 def env_python(path: str) -> str:
     """Where an environment's own python should be (whether or not it is there)."""
-    if os.name == "nt":
-        return os.path.join(path, "Scripts", "python.exe")
-    return os.path.join(path, "bin", "python")
-
-
-def _find_python(path: str) -> str | None:
-    """The environment's python, also when only ``python3`` was made (some creators)."""
-    primary = env_python(path)
-    if os.path.lexists(primary):
-        return primary
-    for name in ("python3", "pypy3", "pypy"):
-        candidate = os.path.join(os.path.dirname(primary), name)
-        if os.path.lexists(candidate):
-            return candidate
-    return None
-
-
-def _lib_versions(path: str) -> list[str]:
-    try:
-        names = os.listdir(os.path.join(path, "lib"))
-    except OSError:
-        return []
-    return sorted(m.group(1) for m in map(_LIB_VERSION.match, names) if m)
-
-
-def _implementation(cfg: PyvenvCfg | None, path: str) -> str:
-    raw = (cfg.get("implementation") if cfg else None) or ""  # virtualenv writes it
-    if raw.strip():
-        return raw.strip().lower()
-    try:
-        names = os.listdir(os.path.join(path, "lib"))
-    except OSError:
-        names = []
-    if any(n.startswith("pypy") for n in names):
-        return "pypy"
-    if any(n.startswith("graalpy") for n in names):
-        return "graalpy"
-    return "cpython"
-
-
-def _base_interpreter(cfg: PyvenvCfg, version: str | None) -> str | None:
-    """The base executable: named in the file, else looked for in ``home``."""
-    if cfg.base_executable:
-        return cfg.base_executable
-    home = cfg.home
-    if not home:
-        return None
-    short = ".".join(version.split(".")[:2]) if version else None
-    names = ([f"python{short}"] if short else []) + ["python3", "python"]
-    if os.name == "nt":
-        names = ["python.exe"]
-    candidates = [os.path.join(home, n) for n in names]
-    for candidate in candidates:
-        if os.path.exists(candidate):
-            return candidate
-    return candidates[0]
-
-
-def _problem(path: str, cfg: PyvenvCfg, base: str | None, python: str | None) -> str | None:
-    """The first reason the environment cannot run, as one plain sentence."""
-    home = cfg.home
-    if home and not os.path.isdir(home):
-        return f"its base interpreter folder {home} no longer exists"
-    if base and cfg.base_executable and not os.path.exists(base):
-        return f"its base interpreter {base} no longer exists"
-    if python is None:
-        return f"it has no python executable ({env_python(path)} is missing)"
-    if not os.path.exists(python):
-        if os.path.islink(python):
-            return f"its python {python} points to {os.readlink(python)}, which no longer exists"
-        return f"its python {python} is missing"
-    return None
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    if not a or not b:
-        return False
-    return os.path.realpath(a) == os.path.realpath(b)
+    return venv_python(path)
 
 
 def inspect_environment(
@@ -129,65 +52,12 @@ def inspect_environment(
     Raises BadInput when ``path`` has no pyvenv.cfg. A pyvenv.cfg that cannot be read (empty,
     binary) gives an environment marked broken with the reason, not an exception.
     """
-    if not is_environment(path):
-        raise BadInput(f"{path} is not a virtual environment (it has no {PYVENV_CFG})")
-    active = _same(path, active_path)
-    python = _find_python(path)
-    try:
-        cfg = read_pyvenv_cfg(path)
-    except BadInput as err:
-        return Environment(
-            path=path,
-            name=os.path.basename(os.path.normpath(path)),
-            python_version=_last(_lib_versions(path)),
-            base_interpreter=None,
-            creator="unknown",
-            system_site_packages=False,
-            health="broken",
-            problem=err.message,  # "pyvenv.cfg is empty or has no 'key = value' line"
-            active=active,
-            source=source,
-            python=python,
-            implementation=_implementation(None, path),
-        )
-    version = cfg.version or _last(_lib_versions(path))
-    base = _base_interpreter(cfg, version)
-    problem = _problem(path, cfg, base, python)
-    return Environment(
-        path=path,
-        name=cfg.prompt or os.path.basename(os.path.normpath(path)),
-        python_version=version,
-        base_interpreter=base,
-        creator=cfg.creator,
-        system_site_packages=cfg.system_site_packages,
-        health="broken" if problem else "ok",
-        problem=problem,
-        active=active,
-        source=source,
-        python=python,
-        implementation=_implementation(cfg, path),
-    )
+    return inspect_folder(path, source=source, active_path=active_path).environment
 
 
 def interpreter_environment(interpreter: Interpreter, *, active: bool = False) -> Environment:
     """A base interpreter counted as an environment: its own site-packages."""
-    short = interpreter.short_version
-    label = f"python{short}" if short else os.path.basename(interpreter.path)
-    return Environment(
-        path=interpreter.path,
-        name=f"{label} ({interpreter.source})",
-        python_version=interpreter.version,
-        base_interpreter=interpreter.real_path,
-        creator="interpreter",
-        system_site_packages=False,
-        health="ok",
-        problem=None,
-        active=active,
-        source="interpreter",
-        python=interpreter.path,
-        implementation=interpreter.implementation,
-        is_venv=False,
-    )
+    return interpreter_floor(interpreter, active=active).environment
 
 
 def inspect_path(
@@ -198,60 +68,28 @@ def inspect_path(
 ) -> Environment:
     """An environment folder, an environment's python, or a base interpreter. Raises BadInput
     with one sentence when ``path`` is missing or is none of these."""
+    from venv_tui.services.inspect import inspect_path as inspect_floor_path
+
+    return inspect_floor_path(path, environ=environ, cwd=cwd).environment
+
+
+def active_floor(
+    *,
+    environ: Mapping[str, str] | None = None,
+    cwd: str | None = None,
+) -> Floor | None:
+    """Where the lamp is on: ``$VIRTUAL_ENV`` (broken if it is gone), else the interpreter
+    ``python3`` finds first on PATH; None when there is neither."""
     env = os.environ if environ is None else environ
-    full = os.path.expanduser(path)
-    if not os.path.isabs(full):
-        full = os.path.join(cwd or os.getcwd(), full)
-    full = os.path.normpath(full)
-    if not os.path.lexists(full):
-        raise BadInput(f"{path} does not exist")
-    if os.path.isdir(full):
-        if is_environment(full):
-            return inspect_environment(full)
-        # A Python installation's folder (a conda env, a pyenv version): its interpreter.
-        for name in ("python3", "python"):
-            exe = os.path.join(full, "bin", name)
-            if os.path.isfile(exe) and not is_venv_executable(exe):
-                found = describe_interpreter(exe, environ=env, cwd=cwd)
-                if found is not None:
-                    return interpreter_environment(found)
-        raise BadInput(
-            f"{path} is not a virtual environment (it has no {PYVENV_CFG}) "
-            "nor a Python installation"
-        )
-    if os.path.basename(full) == PYVENV_CFG:
-        return inspect_environment(os.path.dirname(full))
-    if is_venv_executable(full):
-        return inspect_environment(os.path.dirname(os.path.dirname(full)))
-    if not os.path.exists(full):
-        raise BadInput(f"{path} is a link to {os.readlink(full)}, which does not exist")
-    if not os.access(full, os.X_OK) or not _INTERPRETER_NAME.match(os.path.basename(full)):
-        raise BadInput(f"{path} is neither a virtual environment folder nor a Python interpreter")
-    found = describe_interpreter(full, environ=env, cwd=cwd)
-    if found is None:
-        raise BadInput(f"{path} is a pyenv shim for a version that is not installed")
-    return interpreter_environment(found)
+    virtual_env = env.get("VIRTUAL_ENV")
+    if virtual_env:
+        if is_environment(virtual_env):
+            return inspect_folder(virtual_env, source="active", active_path=virtual_env)
+        return missing_active(virtual_env)
+    from venv_tui.services.discover.interpreters import default_interpreter
 
-
-def _missing_active(path: str) -> Environment:
-    """``$VIRTUAL_ENV`` names something that is no longer an environment: say so."""
-    if not os.path.lexists(path):
-        problem = f"VIRTUAL_ENV points to {path}, which no longer exists"
-    else:
-        problem = f"VIRTUAL_ENV points to {path}, which is not a virtual environment"
-    return Environment(
-        path=path,
-        name=os.path.basename(os.path.normpath(path)) or path,
-        python_version=None,
-        base_interpreter=None,
-        creator="unknown",
-        system_site_packages=False,
-        health="broken",
-        problem=problem,
-        active=True,
-        source="active",
-        python=None,
-    )
+    found = default_interpreter(environ=env, cwd=cwd)
+    return interpreter_floor(found, active=True) if found is not None else None
 
 
 def active_environment(
@@ -261,16 +99,8 @@ def active_environment(
 ) -> Environment | None:
     """Where the lamp is on: ``$VIRTUAL_ENV`` (broken if it is gone), else the interpreter
     ``python3`` finds first on PATH; None when there is neither."""
-    env = os.environ if environ is None else environ
-    virtual_env = env.get("VIRTUAL_ENV")
-    if virtual_env:
-        if is_environment(virtual_env):
-            return inspect_environment(virtual_env, source="active", active_path=virtual_env)
-        return _missing_active(virtual_env)
-    from venv_tui.services.discover.interpreters import default_interpreter
-
-    found = default_interpreter(environ=env, cwd=cwd)
-    return interpreter_environment(found, active=True) if found is not None else None
+    floor = active_floor(environ=environ, cwd=cwd)
+    return floor.environment if floor is not None else None
 
 
 # -- finding many -----------------------------------------------------------------------------
@@ -319,6 +149,7 @@ def _candidates(
     depth: int,
     roots: Sequence[str],
     config_roots: Sequence[str],
+    unreadable: Callable[[str, EnvironmentSource], Callable[[str, str], None]],
 ) -> Iterator[tuple[str, EnvironmentSource]]:
     home = home_dir(env)
     data = data_home(env)
@@ -375,11 +206,16 @@ def _candidates(
         for path in find_environment_folders(cwd, depth):
             yield path, "project"
 
+    # Under roots the user named, a folder that cannot be read is listed with the reason.
     for root in config_roots:
-        for path in find_environment_folders(_absolute(root, cwd), depth):
+        for path in find_environment_folders(
+            _absolute(root, cwd), depth, on_unreadable=unreadable(root, "config")
+        ):
             yield path, "config"
     for root in roots:
-        for path in find_environment_folders(_absolute(root, cwd), depth):
+        for path in find_environment_folders(
+            _absolute(root, cwd), depth, on_unreadable=unreadable(root, "root")
+        ):
             yield path, "root"
 
 
@@ -388,12 +224,14 @@ def _absolute(path: str, cwd: str) -> str:
     return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
 
 
+def sort_key(env: Environment) -> tuple[bool, int, str]:
+    """Active first, then by where they were found, then by path."""
+    return (not env.active, _SOURCE_ORDER.get(env.source, len(_SOURCE_ORDER)), env.path)
+
+
 def sort_environments(environments: Sequence[Environment]) -> list[Environment]:
     """Active first, then by where they were found, then by path."""
-    return sorted(
-        environments,
-        key=lambda e: (not e.active, _SOURCE_ORDER.get(e.source, len(_SOURCE_ORDER)), e.path),
-    )
+    return sorted(environments, key=sort_key)
 
 
 def find_environments(
@@ -416,29 +254,98 @@ def find_environments(
     for root in roots:
         check_root(_absolute(root, here))
     virtual_env = env.get("VIRTUAL_ENV") or None
+    floors = find_floors(
+        env, here, depth, roots, config_roots, virtual_env, include_interpreters=include_interpreters
+    )
+    return sort_environments([f.environment for f in floors])
 
-    found: list[Environment] = []
-    seen: set[str] = set()
-    for path, source in _candidates(env, here, depth, roots, config_roots):
+
+def find_floors(
+    env: Mapping[str, str],
+    here: str,
+    depth: int,
+    roots: Sequence[str],
+    config_roots: Sequence[str],
+    virtual_env: str | None,
+    *,
+    include_interpreters: bool = False,
+) -> list[Floor]:
+    """Every floor found, each once under its real folder; the links that led to it are kept
+    as its aliases. A link never hides the floor it points to."""
+    unreadable_found: list[tuple[str, EnvironmentSource, str]] = []
+
+    def unreadable(_root: str, source: EnvironmentSource) -> Callable[[str, str], None]:
+        return lambda path, reason: unreadable_found.append((path, source, reason))
+
+    order: list[str] = []
+    first: dict[str, tuple[str, EnvironmentSource]] = {}
+    aliases: dict[str, list[str]] = {}
+    for path, source in _candidates(env, here, depth, roots, config_roots, unreadable):
         real = os.path.realpath(path)
-        if real in seen:
-            continue  # first source wins; $VIRTUAL_ENV comes first, so it keeps "active"
-        seen.add(real)
+        if real not in first:
+            # The first source wins; $VIRTUAL_ENV comes first, so it keeps "active".
+            first[real] = (path, source)
+            order.append(real)
+            aliases[real] = []
+        if os.path.normpath(path) != real and path not in aliases[real]:
+            aliases[real].append(os.path.normpath(path))
+
+    found: list[Floor] = []
+    for real in order:
+        path, source = first[real]
+        links = tuple(aliases[real])
         if source == "active" and not is_environment(path):
-            found.append(_missing_active(path))
+            found.append(missing_active(path))
             continue
         try:
-            found.append(inspect_environment(path, source=source, active_path=virtual_env))
+            found.append(
+                inspect_folder(real, source=source, active_path=virtual_env, aliases=links)
+            )
         except BadInput:
             continue  # gone between listing and reading: nothing left to show
+    seen = set(order)
+    for path, source, reason in unreadable_found:
+        if os.path.realpath(path) not in seen:
+            seen.add(os.path.realpath(path))
+            found.append(unreadable_floor(path, source, reason))
 
     if include_interpreters:
-        interpreters = find_interpreters(environ=env, cwd=here)
-        for interpreter in interpreters:
+        for interpreter in find_interpreters(environ=env, cwd=here):
             active = interpreter.default and not virtual_env
-            found.append(interpreter_environment(interpreter, active=active))
-    return sort_environments(found)
+            found.append(interpreter_floor(interpreter, active=active))
+    return found
 
 
-def _last(versions: list[str]) -> str | None:
-    return versions[-1] if versions else None
+def what_python3_runs(
+    *, environ: Mapping[str, str] | None = None, cwd: str | None = None
+) -> dict[str, str | None]:
+    """``{"path", "environment", "interpreter"}``: the ``python3`` found first on PATH (a pyenv
+    shim read as what it runs), the floor whose bin folder that is (None for a base
+    interpreter), and the base interpreter it runs on."""
+    from venv_tui.services.discover.interpreters import (
+        is_pyenv_shim,
+        path_dirs,
+        resolve_pyenv_shim,
+    )
+    from venv_tui.services.layout import venv_of_executable
+
+    env = os.environ if environ is None else environ
+    path: str | None = None
+    for folder in path_dirs(env):
+        candidate = os.path.join(folder, "python3")
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            path = candidate
+            break
+    if path is None:
+        return {"path": None, "environment": None, "interpreter": None}
+    runs = path
+    if is_pyenv_shim(path, env):
+        runs = resolve_pyenv_shim("python3", env, cwd) or path
+    owner = venv_of_executable(runs)
+    if owner is None:
+        return {"path": path, "environment": None, "interpreter": runs}
+    try:
+        base = inspect_folder(owner).environment.base_interpreter
+    except BadInput:
+        base = None
+    return {"path": path, "environment": owner, "interpreter": base}

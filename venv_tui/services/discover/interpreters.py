@@ -17,15 +17,15 @@ from dataclasses import dataclass, field, replace
 
 from venv_tui import files
 from venv_tui.model import Interpreter, InterpreterSource
-from venv_tui.services.pyvenv import PYVENV_CFG
 
-# python, python3, python3.12, python2.7, pypy3, pypy3.10, graalpy (".exe" elsewhere). Leaves out
-# python3-config, python3.12-gdb.py and python3.6m (a hard link to python3.6 on old versions).
-_EXE_NAME = re.compile(r"^(python|pypy|graalpy)(\d+(\.\d+)?)?(\.exe)?$", re.IGNORECASE)
-_SHORT_IN_NAME = re.compile(r"(\d+\.\d+)(?:\.exe)?$", re.IGNORECASE)
-_LIB_DIR = re.compile(r"^(?:python|pypy)(\d+\.\d+)t?$")
-_FULL_VERSION = re.compile(r"(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)")
-_PATCHLEVEL = re.compile(rb'#define\s+PY_VERSION\s+"([^"]+)"')
+# On-disk facts (names, versions from files, which venv owns an executable) live in layout.
+from venv_tui.services.layout import (  # noqa: F401 - kept importable from here
+    implementation_from_names,
+    is_interpreter_name,
+    version_from_files,
+    version_from_folder,
+    version_from_name,
+)
 
 SYSTEM_FOLDERS = ("/usr/bin", "/usr/local/bin", "/opt/homebrew/bin", "/opt/local/bin")
 _MAC_FRAMEWORKS = "/Library/Frameworks/Python.framework/Versions"
@@ -76,35 +76,6 @@ def path_dirs(environ: Mapping[str, str]) -> list[str]:
 # -- small pure helpers -----------------------------------------------------------------------
 
 
-def is_interpreter_name(name: str) -> bool:
-    """``python3.12`` yes, ``python3-config`` no."""
-    return bool(_EXE_NAME.match(name))
-
-
-def version_from_name(name: str) -> str | None:
-    """The short version in a name: "3.12" for ``python3.12``, None for ``python3``."""
-    if not is_interpreter_name(name):
-        return None
-    match = _SHORT_IN_NAME.search(name)
-    return match.group(1) if match else None
-
-
-def version_from_folder(folder_name: str) -> str | None:
-    """The version in a pyenv (``3.12.1``) or uv (``cpython-3.12.1-linux-x86_64-gnu``) folder."""
-    match = _FULL_VERSION.search(folder_name)
-    return match.group(1) if match else None
-
-
-def implementation_from_names(names: Iterable[str]) -> str:
-    """The implementation ("pypy", "graalpy" or "cpython"), guessed from file and folder names."""
-    text = " ".join(names).lower()
-    if "pypy" in text:
-        return "pypy"
-    if "graalpy" in text or "graalpython" in text:
-        return "graalpy"
-    return "cpython"
-
-
 def version_key(version: str | None) -> tuple[int, ...]:
     """A sort key: "3.12.1" > "3.12" > "3.9.18" > None."""
     if not version:
@@ -120,8 +91,9 @@ def _name_rank(name: str) -> tuple[int, str]:
 
 def is_venv_executable(path: str) -> bool:
     """An executable whose folder's parent holds pyvenv.cfg belongs to an environment."""
-    folder = os.path.dirname(os.path.dirname(os.path.abspath(path)))
-    return os.path.isfile(os.path.join(folder, PYVENV_CFG))
+    from venv_tui.services.layout import venv_of_executable
+
+    return venv_of_executable(path) is not None
 
 
 def _is_executable_file(path: str) -> bool:
@@ -224,59 +196,6 @@ def resolve_pyenv_shim(
         if found:
             return found
     return None
-
-
-# -- versions from the file system -------------------------------------------------------------
-
-
-def _patchlevel(prefix: str, short: str) -> str | None:
-    for suffix in ("", "t", "m"):
-        path = os.path.join(prefix, "include", f"python{short}{suffix}", "patchlevel.h")
-        try:
-            head, _ = files.read_head(path, 16384)
-        except files.Unreadable:
-            continue
-        match = _PATCHLEVEL.search(head)
-        if match:
-            return match.group(1).decode("ascii", "replace").rstrip("+")
-    return None
-
-
-def _lib_versions(prefix: str) -> list[str]:
-    try:
-        names = os.listdir(os.path.join(prefix, "lib"))
-    except OSError:
-        return []
-    return [m.group(1) for m in map(_LIB_DIR.match, names) if m]
-
-
-def version_from_files(paths: Sequence[str]) -> str | None:
-    """The interpreter's version from its names and the files around it; no process.
-
-    ``paths`` are the names it was found under, the real path first.
-    """
-    short = None
-    for path in paths:
-        short = version_from_name(os.path.basename(path))
-        if short:
-            break
-    prefixes = list(dict.fromkeys(os.path.dirname(os.path.dirname(p)) for p in paths))
-    if short is None:
-        for prefix in prefixes:
-            found = _lib_versions(prefix)
-            if len(found) == 1:
-                short = found[0]
-                break
-    if short:
-        for prefix in prefixes:
-            full = _patchlevel(prefix, short)
-            if full:
-                return full
-    for prefix in prefixes:
-        folder = version_from_folder(os.path.basename(prefix))
-        if folder and (short is None or folder.startswith(short + ".")):
-            return folder
-    return short
 
 
 # -- discovery --------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
-from venv_tui.services.pyvenv import PYVENV_CFG
+from venv_tui.services.layout import PYVENV_CFG, venv_of_executable
 
 # Bump when the probe's output changes shape, so old cache entries are ignored.
 _CACHE_FORMAT = 1
@@ -81,8 +81,7 @@ sys.stdout.write(json.dumps({
 """
 
 
-@dataclass(frozen=True)
-class ProbeResult:
+class ProbeResult(NamedTuple):
     """What an interpreter says about itself."""
 
     version: str  # "3.12.1", "3.13.0rc1"
@@ -99,8 +98,7 @@ class ProbeResult:
 
 def _venv_of(executable: str) -> str | None:
     """The environment folder when ``executable`` is an environment's own python."""
-    folder = os.path.dirname(os.path.dirname(os.path.abspath(executable)))
-    return folder if os.path.isfile(os.path.join(folder, PYVENV_CFG)) else None
+    return venv_of_executable(executable)
 
 
 def _cache_key(executable: str) -> tuple[str, dict[str, object]] | None:
@@ -172,10 +170,11 @@ def cached_probe(executable: str, environ: Mapping[str, str] | None = None) -> P
     if key is None:
         return None
     name, ident = key
+    from venv_tui.files import LIMIT_CONFIG, Unreadable, read_bytes
+
     try:
-        with open(os.path.join(cache_dir(environ), "probe", name), encoding="utf-8") as fh:
-            stored = json.load(fh)
-    except (OSError, ValueError):
+        stored = json.loads(read_bytes(os.path.join(cache_dir(environ), "probe", name), LIMIT_CONFIG))
+    except (Unreadable, ValueError):
         return None
     if not isinstance(stored, dict) or stored.get("key") != ident:
         return None  # the interpreter was replaced (or upgraded) since: ask again
@@ -183,7 +182,8 @@ def cached_probe(executable: str, environ: Mapping[str, str] | None = None) -> P
 
 
 def _write_cache(path: str, ident: dict[str, object], result: ProbeResult) -> None:
-    data = json.dumps({"key": ident, "result": asdict(result)}, indent=1).encode("utf-8")
+    stored = dict(zip(result._fields, result, strict=True))
+    data = json.dumps({"key": ident, "result": stored}, indent=1).encode("utf-8")
     try:
         from venv_tui.config import write_atomic
 

@@ -10,9 +10,9 @@ device and inode, so symlink loops and two links to one place cost nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from venv_tui.services.pyvenv import PYVENV_CFG
+from venv_tui.services.layout import PYVENV_CFG
 
 # Big trees that hold no environment worth listing.
 PRUNED = frozenset(
@@ -33,37 +33,45 @@ PRUNED = frozenset(
 _PRUNED_ABSOLUTE = frozenset({"/proc", "/sys", "/dev", "/run"})
 
 
-def find_environment_folders(root: str, depth: int) -> Iterator[str]:
+def find_environment_folders(
+    root: str, depth: int, *, on_unreadable: Callable[[str, str], None] | None = None
+) -> Iterator[str]:
     """Environment folders at ``root`` or up to ``depth`` levels below it (root is level 0).
 
-    Unreadable folders, vanished folders and files where a folder was expected are skipped
-    silently: this is a search, not a check.
+    A link to a folder already met is not entered again; when that folder is an environment the
+    link is yielded too (the caller keeps it as an alias: a link never hides a floor). Vanished
+    folders and files where a folder was expected are skipped; a folder that cannot be listed is
+    passed to ``on_unreadable`` with the reason (a search of the user's own roots should say so).
     """
     try:
         st = os.stat(root)
     except OSError:
         return
-    seen = {(st.st_dev, st.st_ino)}
-    stack = [(root, 0)]
+    root_key = (st.st_dev, st.st_ino)
+    seen = {root_key}
+    floors: set[tuple[int, int]] = set()
+    pending: dict[tuple[int, int], list[str]] = {}  # links met before the floor they point to
+    stack = [(root, 0, root_key)]
     while stack:
-        folder, level = stack.pop()
+        folder, level, key = stack.pop()
         try:
             with os.scandir(folder) as it:
                 entries = list(it)
-        except OSError:  # PermissionError, NotADirectoryError, gone since it was listed
+        except PermissionError:
+            if os.path.lexists(os.path.join(folder, PYVENV_CFG)):
+                yield folder  # searchable but not listable: still a floor, read what can be
+            elif on_unreadable is not None:
+                on_unreadable(folder, "permission denied")
             continue
-        subfolders: list[str] = []
+        except OSError:  # NotADirectoryError, gone since it was listed
+            continue
+        subfolders: list[tuple[str, tuple[int, int]]] = []
         is_env = False
         for entry in entries:
             name = entry.name
             if name == PYVENV_CFG:
-                try:
-                    if entry.is_file():
-                        is_env = True
-                        break
-                except OSError:
-                    pass
-                continue
+                is_env = True  # a folder or unreadable file in its place: a broken floor
+                break
             if level >= depth or name in PRUNED:
                 continue
             try:
@@ -73,16 +81,22 @@ def find_environment_folders(root: str, depth: int) -> Iterator[str]:
                 info = entry.stat()
             except OSError:
                 continue
-            key = (info.st_dev, info.st_ino)
-            if key in seen:
+            sub_key = (info.st_dev, info.st_ino)
+            if sub_key in seen:
+                if sub_key in floors:
+                    yield entry.path
+                else:
+                    pending.setdefault(sub_key, []).append(entry.path)
                 continue
-            seen.add(key)
+            seen.add(sub_key)
             if entry.path in _PRUNED_ABSOLUTE:
                 continue
-            subfolders.append(entry.path)
+            subfolders.append((entry.path, sub_key))
         if is_env:
+            floors.add(key)
             yield folder
+            yield from pending.pop(key, ())
             continue
         # Reverse so the stack pops them in name order: a stable, readable result order.
-        for sub in sorted(subfolders, reverse=True):
-            stack.append((sub, level + 1))
+        for sub, sub_key in sorted(subfolders, reverse=True):
+            stack.append((sub, level + 1, sub_key))

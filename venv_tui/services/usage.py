@@ -1,0 +1,143 @@
+"""When a floor was last used, from access times, by ``stat`` alone.
+
+Python reads certain files every time a floor runs and venv-tui never opens them: the compiled
+``__pycache__/*.pyc`` of the packages it imports, the console scripts in ``bin`` and, in a floor
+made with ``--copies``, the interpreter file itself. Their newest access time is when the floor
+was last used. Only ``stat`` is called on them: opening one would make every scan look like a use.
+
+What it can know depends on the mount: under ``relatime`` (Linux's default) an access time moves
+at most once a day unless the file changed, so the answer is right to about a day; under
+``noatime`` it never moves, and the answer is when the files were written (the install).
+Symbolic links (the usual ``bin/python``) carry no use of their own and are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+
+# Scripts venv and virtualenv write, which are sourced or read rather than run by Python.
+_NOT_SCRIPTS = ("activate", "Activate", "deactivate")
+
+
+def _newest_pyc(folder: str) -> float:
+    newest = 0.0
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return newest
+    with entries:
+        for entry in entries:
+            if entry.name.endswith(".pyc"):
+                try:
+                    newest = max(newest, entry.stat(follow_symlinks=False).st_atime)
+                except OSError:
+                    continue
+    return newest
+
+
+def _cache_tag(site: str) -> str | None:
+    """``cpython-311`` for ``lib/python3.11/site-packages``, ``pypy310`` for pypy3.10."""
+    name = os.path.basename(os.path.dirname(site)).lower()
+    for prefix, tag in (("python", "cpython-"), ("pypy", "pypy")):
+        if name.startswith(prefix):
+            digits = name[len(prefix) :].rstrip("t").replace(".", "")
+            return tag + digits if digits.isdigit() else None
+    return None
+
+
+def _site_newest(site: str) -> float:
+    """The newest access of a top-level module's or package's compiled file: importing a
+    package reads its ``__pycache__/__init__.TAG.pyc`` every time (deeper modules are not
+    needed to tell that the package was used, and would cost a full walk)."""
+    newest = _newest_pyc(os.path.join(site, "__pycache__"))
+    tag = _cache_tag(site)
+    try:
+        entries = os.scandir(site)
+    except OSError:
+        return newest
+    with entries:
+        folders = [
+            e.path
+            for e in entries
+            if not e.name.endswith((".dist-info", ".egg-info", "__pycache__"))
+            and e.is_dir(follow_symlinks=False)
+        ]
+    for folder in folders:
+        cache = os.path.join(folder, "__pycache__")
+        if tag is None:
+            newest = max(newest, _newest_pyc(cache))
+            continue
+        try:
+            newest = max(newest, os.stat(os.path.join(cache, f"__init__.{tag}.pyc")).st_atime)
+        except OSError:
+            continue  # a namespace package, or never imported
+    return newest
+
+
+def site_folders(floor: str) -> list[str]:
+    """A venv's own site-packages folders, from the layout alone."""
+    found = []
+    for top in ("lib", "lib64"):
+        lib = os.path.join(floor, top)
+        if top == "lib64" and os.path.islink(lib):
+            continue  # venv's lib64 -> lib
+        try:
+            names = sorted(os.listdir(lib))
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(("python", "pypy")):
+                site = os.path.join(lib, name, "site-packages")
+                if os.path.isdir(site) and site not in found:
+                    found.append(site)
+    windows = os.path.join(floor, "Lib", "site-packages")
+    if os.path.isdir(windows):
+        found.append(windows)
+    return found
+
+
+def _bin_newest(bin_dir: str) -> float:
+    newest = 0.0
+    try:
+        entries = os.scandir(bin_dir)
+    except OSError:
+        return newest
+    with entries:
+        for entry in entries:
+            if entry.name.startswith(_NOT_SCRIPTS):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            # A regular executable file: a console script or a copied interpreter.
+            if stat.S_ISREG(st.st_mode) and st.st_mode & 0o111:
+                newest = max(newest, st.st_atime)
+    return newest
+
+
+def last_used(floor: str, site_dirs: Iterable[str] | None = None) -> float | None:
+    """The newest access time (seconds since the epoch) of what runs when ``floor`` is used,
+    or None when there is nothing to tell from. ``site_dirs`` default to the venv's own."""
+    if site_dirs is None:
+        site_dirs = site_folders(floor)
+    newest = max(
+        (
+            _bin_newest(os.path.join(floor, "bin")),
+            _bin_newest(os.path.join(floor, "Scripts")),
+            *(_site_newest(site) for site in site_dirs),
+        ),
+        default=0.0,
+    )
+    return newest or None
+
+
+def iso(timestamp: float | None) -> str | None:
+    """ISO 8601 in UTC, to the second (``2026-11-25T19:17:08+00:00``), or None."""
+    if timestamp is None:
+        return None
+    import time  # not datetime: its import would cost every ``envs`` run more than this
+
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(timestamp))
