@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
 from textual.css.query import NoMatches
+from textual.lazy import Lazy
 from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 from textual.worker import Worker, get_current_worker
 
@@ -118,17 +119,21 @@ class MainScreen(Flows):
             for name in self._get_breakpoint_classes(dimension, breakpoints):
                 self.set_class(True, name, update=False)
         yield Static(Text("venv-tui · scanning…"), id="status")
-        yield PanelTabs(
-            *(Tab(p.SHORT, id=f"tab-{p.PANEL_ID}") for p in _panel_classes()),
-            active=f"tab-{self.current_panel}",
-            id="panel-tabs",
+        # The tabs (shown on narrow screens) and the footer are mounted after the first frame:
+        # the panels show sooner.
+        yield Lazy(
+            PanelTabs(
+                *(Tab(p.SHORT, id=f"tab-{p.PANEL_ID}") for p in _panel_classes()),
+                active=f"tab-{self.current_panel}",
+                id="panel-tabs",
+            )
         )
         with Container(id="main"):
             for panel in (InterpretersPanel(), PackagesPanel(), EnvironmentsPanel(), ScriptsPanel()):
                 # Styled once as current, rather than restyled at mount.
                 panel.set_class(self.current_panel == panel.PANEL_ID, "current")
                 yield panel
-        yield Footer(compact=True)
+        yield Lazy(Footer(compact=True))
 
     def panel(self, panel_id: str) -> Panel:
         return self.query_one(f"#{panel_id}", Panel)
