@@ -400,12 +400,65 @@ def inventory_rows(root: str, runs: int) -> list[str]:
     ]
 
 
+# -- a requirements file of 100 MB against pip's own parser ----------------------------------------
+
+
+def requirements_file_vs_pip(root: str, megabytes: int) -> list[str]:
+    """Parse a requirements file of ordinary lines (pins, ranges, extras, markers, comments)
+    with venv-tui and with pip's own parser (``pip._internal.req.req_file``), in this process,
+    once each: venv-tui must take no longer than pip."""
+    path = os.path.join(root, f"requirements-{megabytes}mb.txt")
+    kinds = (
+        "{n}=={a}.{b}.{c}",
+        "{n}>={a}.{b},<{a1}",
+        "{n}[extra]~={a}.{b}",
+        "{n}  # pinned by hand",
+        '{n}=={a}.{b}.{c} ; python_version >= "3.8"',
+        "# section {a}",
+        "",
+    )
+    size = count = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while size < megabytes * 1024 * 1024:
+            i = count
+            text = kinds[i % len(kinds)].format(
+                n=f"project-{i % 9973}", a=i % 30, b=i % 17, c=i % 11, a1=i % 30 + 1
+            )
+            fh.write(text + "\n")
+            size += len(text) + 1
+            count += 1
+    from venv_tui.services.sources.requirements import parse_requirements_file
+
+    start = time.perf_counter()
+    ours = len(parse_requirements_file(path).requirements)
+    ours_s = time.perf_counter() - start
+    try:
+        from pip._internal.network.session import PipSession
+        from pip._internal.req.req_file import parse_requirements
+    except ImportError:
+        return [line(f"{megabytes} MB requirements file, in-process", ours_s * 1000, {}, "<= 1x pip")]
+    start = time.perf_counter()
+    theirs = sum(1 for _ in parse_requirements(path, session=PipSession()))
+    pip_s = time.perf_counter() - start
+    assert ours == theirs, (ours, theirs)
+    what = f"{megabytes} MB requirements file, in-process"
+    return [line(what, ours_s * 1000, {"pip's own parser": pip_s * 1000}, "<= 1x pip")]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument("--no-app", action="store_true", help="leave out the app's rows")
+    parser.add_argument(
+        "--requirements-mb",
+        type=int,
+        default=0,
+        metavar="MB",
+        help="also parse a requirements file of MB megabytes with venv-tui and with pip's own parser "
+        "(pip takes tens of minutes for 100 MB)",
+    )
     args = parser.parse_args()
     runs = 7 if args.quick else 25
 
@@ -483,6 +536,8 @@ def main() -> int:
                 )
 
         lines += inventory_rows(root, 5 if args.quick else 9)
+        if args.requirements_mb:
+            lines += requirements_file_vs_pip(root, args.requirements_mb)
 
         print()
         print(

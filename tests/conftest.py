@@ -84,6 +84,12 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
         monkeypatch.setenv(variable, str(folder))
     for variable in HERMETIC_UNSET:
         monkeypatch.delenv(variable, raising=False)
+    # pip sees no user or machine configuration (an index, find-links): only the test's options.
+    for variable in list(os.environ):
+        if variable.startswith("PIP_"):
+            monkeypatch.delenv(variable)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     bin_dir = base / "bin"
     bin_dir.mkdir()
     os.symlink(BASE_PYTHON, bin_dir / "python3")
@@ -203,3 +209,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         name = item.path.name
         if not (name.startswith("test_ui") or name.startswith("test_snapshots")):
             item.add_marker(pytest.mark.services)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """The headless command line in this process: ``cli("check", ...)`` -> (status, out, err)."""
+    from venv_tui.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        status = main(list(args))
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run

@@ -20,16 +20,6 @@ if TYPE_CHECKING:
     from conftest import Hermetic
 
 
-@pytest.fixture(autouse=True)
-def _offline_pip(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pip sees no user or machine configuration: only the test's options."""
-    for name in list(os.environ):
-        if name.startswith("PIP_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
-
-
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -477,6 +480,8 @@ CONFIG_CASES = [
     ("config-scan-depth-wrong", b"# mine\nscan_depth = -3\n", "config.toml, line 2:", "'scan_depth' must be"),
     ("config-shell-not-a-string", b"shell = 3\n", "config.toml, line 1:", "'shell' must be a string"),
     ("config-not-utf8", b"shell = '\xff'\n", "config.toml", "UTF-8"),
+    ("config-nul-in-a-path", b'roots = ["/tmp/a\\u0000b"]\n', "config.toml, line 1:", "NUL"),
+    ("config-nested-too-deep", b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n", "config.toml, line 1:", "more than 100 deep"),
 ]
 
 
@@ -564,3 +569,581 @@ def test_typed_requirement_is_refused_before_pip(text: str, fragment: str, tmp_p
     assert fragment in str(info.value)
     assert lines == [], "pip never ran"
     assert sorted(os.listdir(env)) == before
+
+
+# =================================================================================================
+# A hostile disk: special and endless files, crafted input, depth, true messages, another user,
+# injection. Anything that could hang runs as a child process under a time limit.
+# =================================================================================================
+
+HANG_LIMIT = 30  # seconds for a child that should answer at once; a hang fails, never blocks
+FAST = 5.0  # seconds a crafted input may take to parse (it took 20-40 s when it backtracked)
+
+
+@dataclass(frozen=True)
+class Runner:
+    """Who runs the child: a user and group, and a Python that user may execute, with the
+    project and its dependencies on PYTHONPATH (this run's own may sit in a private folder)."""
+
+    user: str
+    group: str
+    python: str
+    pythonpath: str
+
+
+def cli(
+    *argv: str,
+    cwd: str | None = None,
+    env: dict[str, str] | None = None,
+    runner: Runner | None = None,
+    timeout: float = HANG_LIMIT,
+) -> subprocess.CompletedProcess[str]:
+    """``venv-tui ARGV`` as a child process (as another user when ``runner`` is given)."""
+    environ = dict(os.environ)
+    environ.update(env or {})
+    python = sys.executable
+    extra: dict[str, object] = {}
+    if runner is not None:
+        python = runner.python
+        environ["PYTHONPATH"] = runner.pythonpath
+        extra = {"user": runner.user, "group": runner.group, "extra_groups": []}
+    return subprocess.run(
+        [python, "-m", "venv_tui", *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env=environ,
+        check=False,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def one_sentence(done: subprocess.CompletedProcess[str], code: int = 2) -> str:
+    assert done.returncode == code, (done.returncode, done.stdout[-500:], done.stderr[-500:])
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+    if code == 2:
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    return done.stderr
+
+
+FIFO = object()  # a file entry that is made a named pipe
+
+
+def make_files(tmp: Path, files: dict[str, object]) -> None:
+    for rel, content in files.items():
+        path = tmp / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if content is FIFO:
+            os.mkfifo(path)
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(str(content), encoding="utf-8")
+
+
+# -- special and endless files as sources ---------------------------------------------------------
+
+SPECIAL_SOURCES = [
+    ("requirements-is-a-fifo", {"requirements.txt": FIFO}, "requirements.txt", "is a named pipe, not a file"),
+    ("script-is-a-fifo", {"robot.py": FIFO}, "robot.py", "is a named pipe, not a file"),
+    ("pyproject-is-a-fifo", {"pyproject.toml": FIFO}, "pyproject.toml", "is a named pipe, not a file"),
+    (
+        "include-is-a-fifo",
+        {"requirements.txt": "A\n-r more.txt\n", "more.txt": FIFO},
+        "requirements.txt",
+        "requirements.txt, line 2: the included file more.txt is a named pipe, not a file",
+    ),
+    (
+        "constraint-is-a-fifo",
+        {"requirements.txt": "A\n-c pins.txt\n", "pins.txt": FIFO},
+        "requirements.txt",
+        "line 2: the included file pins.txt is a named pipe",
+    ),
+    (
+        "include-is-dev-zero",
+        {"requirements.txt": "A\n-r /dev/zero\n"},
+        "requirements.txt",
+        "line 2: the included file /dev/zero is a character device, not a file",
+    ),
+    ("target-is-dev-zero", {}, "/dev/zero", "/dev/zero is a character device, not a file"),
+    (
+        "project-folder-with-a-fifo-pyproject",
+        {"project/pyproject.toml": FIFO},
+        "project",
+        "pyproject.toml is a named pipe, not a file",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "target", "fragment"), [c[1:] for c in SPECIAL_SOURCES], ids=[c[0] for c in SPECIAL_SOURCES])
+def test_special_files_as_sources_are_named_never_read(
+    files: dict[str, object], target: str, fragment: str, plain_env: str, tmp_path: Path
+) -> None:
+    make_files(tmp_path, files)
+    path = target if target.startswith("/") else str(tmp_path / target)
+    err = one_sentence(cli("check", path, "--env", plain_env))
+    assert fragment in err, err
+
+
+# -- special files inside a floor: the floor is still listed, nothing hangs -------------------------
+
+
+@pytest.fixture
+def small_floor(tmp_path: Path, story_wheels: str) -> tuple[Path, Path]:
+    """A floor holding A 1.0.0 and B 2.1.3; returns (floor, its site-packages)."""
+    env = Path(story.make_venv(str(tmp_path / "floor")))
+    story.pip_install_offline(str(env), story_wheels, ["A==1.0.0", "B==2.1.3"])
+    return env, env / "lib" / PY / "site-packages"
+
+
+def _dist_info(site: Path, name: str) -> Path:
+    (found,) = [p for p in site.iterdir() if p.name.lower().startswith(name.lower() + "-") and p.name.endswith(".dist-info")]
+    return found
+
+
+@pytest.mark.parametrize(
+    "member", ["METADATA", "INSTALLER", "direct_url.json", "REQUESTED", "RECORD", "top_level.txt", "entry_points.txt"]
+)
+def test_a_named_pipe_inside_a_dist_info_never_hangs(
+    member: str, small_floor: tuple[Path, Path], tmp_path: Path
+) -> None:
+    env, site = small_floor
+    target = _dist_info(site, "A") / member
+    if target.exists():
+        target.unlink()
+    os.mkfifo(target)
+    script = tmp_path / "plain.py"
+    script.write_text("import a\nimport b\n")  # no block: its imports are mapped through RECORD
+    for argv in (
+        ("packages", str(env), "--json"),
+        ("check", "--env", str(env)),
+        ("check", str(script), "--env", str(env)),
+    ):
+        done = cli(*argv)
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+        assert done.returncode in (0, 1), done.stderr
+    listed = {p["name"] for p in json.loads(cli("packages", str(env), "--json").stdout)["packages"]}
+    assert "B" in listed, "one bad entry never hides the rest"
+
+
+def test_a_named_pipe_as_egg_link_or_requires_txt_never_hangs(small_floor: tuple[Path, Path]) -> None:
+    env, site = small_floor
+    os.mkfifo(site / "pipe.egg-link")
+    info = site / "legacy-1.0.egg-info"
+    info.mkdir()
+    (info / "PKG-INFO").write_text("Metadata-Version: 1.0\nName: legacy\nVersion: 1.0\n")
+    os.mkfifo(info / "requires.txt")
+    done = cli("packages", str(env), "--json")
+    assert done.returncode == 0, done.stderr
+    assert {"A", "B"} <= {p["name"] for p in json.loads(done.stdout)["packages"]}
+
+
+def test_a_nul_byte_in_an_egg_link_hides_nothing(small_floor: tuple[Path, Path]) -> None:
+    env, site = small_floor
+    (site / "nul.egg-link").write_bytes(b"/tmp/a\x00b\n.\n")
+    done = cli("packages", str(env), "--json")
+    assert done.returncode == 0 and "internal error" not in done.stderr, done.stderr
+    assert {"A", "B"} <= {p["name"] for p in json.loads(done.stdout)["packages"]}
+
+
+def test_a_pyvenv_cfg_that_is_a_pipe_or_a_folder_is_named(small_floor: tuple[Path, Path], tmp_path: Path) -> None:
+    """The floor is broken and says why in those words (its packages may still be listed)."""
+    env, _ = small_floor
+    cfg = env / "pyvenv.cfg"
+    cfg.unlink()
+    for kind, make in (("named pipe", os.mkfifo), ("folder", os.mkdir)):
+        make(cfg)
+        done = cli("packages", str(env))
+        assert done.returncode in (0, 2) and "Traceback" not in done.stderr, done.stderr
+        said = done.stdout + done.stderr
+        assert "pyvenv.cfg" in said and kind in said and "no pyvenv.cfg" not in said, said
+        listed = json.loads(cli("envs", "--root", str(tmp_path), "--json").stdout)["environments"]
+        (floor,) = [e for e in listed if e["path"] == str(env)]
+        assert floor["health"] == "broken" and kind in floor["problem"], floor
+        os.rmdir(cfg) if kind == "folder" else cfg.unlink()
+
+
+def test_a_named_pipe_as_config_or_python_version_never_hangs(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    os.mkfifo(config / "config.toml")
+    done = cli("envs", "--root", str(tmp_path), env={"VENV_TUI_CONFIG_DIR": str(config)})
+    assert "config.toml" in done.stderr and "internal error" not in done.stderr, done.stderr
+    project = tmp_path / "project"
+    project.mkdir()
+    os.mkfifo(project / ".python-version")
+    pyenv = tmp_path / "pyenv"
+    (pyenv / "shims").mkdir(parents=True)
+    for argv in (("pythons", "--json"), ("envs", "--json")):
+        done = cli(*argv, cwd=str(project), env={"PYENV_ROOT": str(pyenv)})
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+
+
+# -- crafted input: linear time --------------------------------------------------------------------
+
+
+CRAFTED = [
+    ("spaces-in-a-requirement", "requirements.txt", "A" + " " * 80_000 + ">=1\n", None),
+    ("spaces-then-a-name", "requirements.txt", "A" + " " * 80_000 + "x@\n", "is not a valid requirement"),
+    ("spaces-then-a-comment", "requirements.txt", " " * 80_000 + "x #c\n", None),
+    ("spaces-in-a-named-url", "requirements.txt", "A @" + " " * 80_000 + "https://e.org/a.whl\n", None),
+    ("spaces-in-an-option", "requirements.txt", "--pre" + " " * 80_000 + "\nA\n", None),
+    ("many-unclosed-openings", "robot.py", "# /// x\n" * 30_000 + "print(1)\n", None),
+    ("script-opening-then-many", "robot.py", "# /// script\n" + "# /// x\n" * 30_000, "no closing"),
+    (
+        "escaped-strings-in-a-block",
+        "robot.py",
+        "# /// script\n# dependencies = [\n" + "".join(f'#  "A\\u003e={i}",\n' for i in range(10_000)) + "# ]\n# ///\n",
+        None,
+    ),
+    (
+        "escaped-strings-in-a-pyproject",
+        "pyproject.toml",
+        "[project]\nname = 'x'\ndependencies = [\n" + "".join(f'  "A\\u003e={i}",\n' for i in range(10_000)) + "]\n",
+        None,
+    ),
+    (
+        "blank-lines-before-a-key",
+        "pyproject.toml",
+        "[project]\n" + "\n" * 80_000 + " " * 80_000 + "dependencies = ['A']\n",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "error"), [c[1:] for c in CRAFTED], ids=[c[0] for c in CRAFTED])
+def test_crafted_input_is_read_in_linear_time(name: str, text: str, error: str | None, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    code = (
+        "import sys, time\n"
+        "from venv_tui.errors import BadInput\n"
+        "from venv_tui.services.sources import load_source\n"
+        "start = time.perf_counter()\n"
+        "try:\n"
+        "    load_source(sys.argv[1]); outcome = 'ok'\n"
+        "except BadInput as err:\n"
+        "    outcome = str(err)\n"
+        "print(time.perf_counter() - start); print(outcome[-300:])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=HANG_LIMIT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    seconds, outcome = done.stdout.split("\n", 1)
+    assert float(seconds) < FAST, f"{name} took {float(seconds):.1f} s"
+    if error is None:
+        assert outcome.strip() == "ok", outcome
+    else:
+        assert error in outcome, outcome
+
+
+def test_escaped_dependencies_keep_their_lines(tmp_path: Path) -> None:
+    from venv_tui.services.sources import load_source
+
+    body = "".join(f'#  "A\\u003e={i}",\n' for i in range(50))
+    path = tmp_path / "robot.py"
+    path.write_text("# /// script\n# dependencies = [\n" + body + "# ]\n# ///\n")
+    source = load_source(str(path))
+    assert [(r.text, r.line) for r in source.requirements][:2] == [("A>=0", 3), ("A>=1", 4)]
+    assert source.requirements[-1].line == 52
+
+
+# -- depth and bytes -------------------------------------------------------------------------------
+
+
+def test_a_thousand_deep_include_chain_is_one_sentence(plain_env: str, tmp_path: Path) -> None:
+    for i in range(1000):
+        (tmp_path / f"r{i}.txt").write_text(f"A\n-r r{i + 1}.txt\n")
+    (tmp_path / "r1000.txt").write_text("A\n")
+    err = one_sentence(cli("check", str(tmp_path / "r0.txt"), "--env", plain_env))
+    assert "line 2: including" in err and "more than 100 deep" in err, err
+
+
+def test_a_long_include_group_chain_is_one_sentence(plain_env: str, tmp_path: Path) -> None:
+    groups = "".join(f'g{i} = ["A", {{include-group = "g{i + 1}"}}]\n' for i in range(2000))
+    (tmp_path / "pyproject.toml").write_text("[dependency-groups]\n" + groups + 'g2000 = ["A"]\n')
+    err = one_sentence(cli("check", str(tmp_path / "pyproject.toml"), "--env", plain_env, "--group", "g0"))
+    assert "includes groups more than 100 deep" in err and "pyproject.toml, line" in err, err
+    # A short chain resolves (through packaging) with each requirement on its own line.
+    (tmp_path / "pyproject.toml").write_text(
+        '[dependency-groups]\na = ["A>=1", {include-group = "b"}]\nb = [\n  "A<2",\n]\n'
+    )
+    from venv_tui.services.sources import load_source
+
+    source = load_source(str(tmp_path / "pyproject.toml"), groups=["a"])
+    assert [(r.text, r.line) for r in source.requirements] == [("A>=1", 2), ("A<2", 4)]
+
+
+NESTED = "[" * 5000 + "]" * 5000
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragment"),
+    [
+        ("pyproject.toml", f"[project]\nname = 'x'\ndependencies = {NESTED}\n", "pyproject.toml, line 3:"),
+        ("robot.py", f"# /// script\n# dependencies = {NESTED}\n# ///\n", "robot.py, line 2:"),
+        ("inline.toml", "[project]\nx = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n", "inline.toml, line 2:"),
+    ],
+)
+def test_deeply_nested_toml_is_one_sentence(name: str, text: str, fragment: str, plain_env: str, tmp_path: Path) -> None:
+    (tmp_path / name).write_text(text)
+    err = one_sentence(cli("check", str(tmp_path / name), "--env", plain_env))
+    assert fragment in err and "more than 100 deep" in err, err
+
+
+def test_a_nul_byte_in_an_include_path(plain_env: str, tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("A\n-r a\0b.txt\n")
+    err = one_sentence(cli("check", str(tmp_path / "requirements.txt"), "--env", plain_env))
+    assert "requirements.txt, line 2: the included file's path contains a NUL byte" in err, err
+
+
+# -- true messages ---------------------------------------------------------------------------------
+
+
+def test_empty_paths_are_bad_input(plain_env: str, tmp_path: Path) -> None:
+    (tmp_path / "req.txt").write_text("A\n")
+    assert "empty path" in one_sentence(cli("check", ""))
+    assert "empty path" in one_sentence(cli("check", str(tmp_path / "req.txt"), "--env", ""))
+
+
+def test_empty_block_and_a_line_without_a_space(plain_env: str, tmp_path: Path) -> None:
+    (tmp_path / "empty.py").write_text("# /// script\n# ///\nimport os\n")
+    done = cli("check", str(tmp_path / "empty.py"), "--env", plain_env)
+    assert done.returncode == 0, done.stderr
+    assert "block is empty" in done.stderr and "no closing" not in done.stderr
+    (tmp_path / "tight.py").write_text("# /// script\n#dependencies = ['A']\n# ///\n")
+    err = one_sentence(cli("check", str(tmp_path / "tight.py"), "--env", plain_env))
+    assert "tight.py, line 2:" in err and "must be '#' alone or start with '# '" in err, err
+
+
+def test_a_path_longer_than_the_system_allows_is_not_echoed_whole(plain_env: str, tmp_path: Path) -> None:
+    long = str(tmp_path / ("x" * 300) / ("y" * 300)) * 20
+    for argv in (("check", long, "--env", plain_env), ("packages", long), ("check", "--env", long)):
+        err = one_sentence(cli(*argv))
+        assert len(err) < 600, err
+
+
+def test_every_command_works_from_a_deleted_working_folder(plain_env: str, tmp_path: Path) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    (tmp_path / "req.txt").write_text("A\n")
+    code = (
+        "import os, sys\n"
+        "os.chdir(sys.argv[1]); os.rmdir(sys.argv[1])\n"
+        "from venv_tui.cli import main\n"
+        "raise SystemExit(main(sys.argv[2:]))\n"
+    )
+    for argv in (
+        ("check", str(tmp_path / "req.txt"), "--env", plain_env),
+        ("packages", plain_env, "--json"),
+        ("envs", "--root", str(tmp_path), "--json"),
+        ("pythons", "--json"),
+    ):
+        gone.mkdir(exist_ok=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(gone), *argv], capture_output=True, text=True, timeout=HANG_LIMIT, check=False
+        )
+        assert done.returncode == 0, (argv, done.stderr)
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_demo_with_the_cache_folder_on_a_file(tmp_path: Path) -> None:
+    a_file = tmp_path / "cache"
+    a_file.write_text("not a folder")
+    done = cli("--demo", env={"VENV_TUI_CACHE_DIR": str(a_file)})
+    assert done.returncode == 2 and "internal error" not in done.stderr, done.stderr
+    err = done.stderr.strip().splitlines()[-1]
+    assert "not a folder" in err and str(a_file) in err, err
+    assert a_file.read_text() == "not a folder"
+
+
+# -- another user: permission denied, said as such --------------------------------------------------
+
+CORPUS_USER = "venv-tui-corpus"
+
+
+@pytest.fixture(scope="session")
+def other_user() -> Runner | None:
+    """A non-root user to run the CLI as when this run is root (made here if need be); None
+    when this run already is not root. Skipped, with the reason, when neither works."""
+    if os.geteuid() != 0:
+        return None
+    import grp
+    import pwd
+    import site
+    import sysconfig
+
+    try:
+        pwd.getpwnam(CORPUS_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", CORPUS_USER],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    try:
+        entry = pwd.getpwnam(CORPUS_USER)
+    except KeyError:
+        pytest.skip("running as root, and no other user could be made to test permissions with")
+    group = grp.getgrgid(entry.pw_gid).gr_name
+    project = str(Path(__file__).resolve().parent.parent)
+    pythonpath = os.pathsep.join([project, sysconfig.get_paths()["purelib"], *site.getsitepackages()])
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    for python in dict.fromkeys([sys.executable, os.path.realpath(sys.executable), f"/usr/bin/{version}", f"/usr/local/bin/{version}"]):
+        runner = Runner(CORPUS_USER, group, python, pythonpath)
+        try:
+            probe = cli("--version", runner=runner, cwd="/")
+        except OSError:
+            continue
+        if probe.returncode == 0:
+            return runner
+    pytest.skip(f"no {version} here that the user {CORPUS_USER} may run (this one is in a private folder)")
+
+
+@pytest.fixture
+def shared(tmp_path: Path) -> Iterator[Path]:
+    """A folder the other user can reach (pytest's own folders are private to root)."""
+    base = Path(tempfile.mkdtemp(prefix="venv-tui-corpus-"))
+    base.chmod(0o755)
+    try:
+        yield base
+    finally:
+        for root, dirs, _ in os.walk(base):
+            for name in dirs:
+                os.chmod(os.path.join(root, name), 0o755)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def as_user(user: Runner | None, shared: Path, *argv: str) -> str:
+    env = {
+        "HOME": str(shared),
+        "VENV_TUI_CONFIG_DIR": str(shared / "no-config"),
+        "VENV_TUI_CACHE_DIR": str(shared / "cache"),
+    }
+    return one_sentence(cli(*argv, runner=user, env=env, cwd=str(shared)))
+
+
+def test_unreadable_sources_say_permission_denied(other_user: Runner | None, shared: Path) -> None:
+    floor = story.make_venv(str(shared / "floor"))
+    (shared / "req.txt").write_text("A\n")
+    (shared / "req.txt").chmod(0)
+    err = as_user(other_user, shared, "check", str(shared / "req.txt"), "--env", floor)
+    assert "permission denied" in err and "req.txt" in err, err
+    (shared / "top.txt").write_text("-r inner.txt\n")
+    (shared / "inner.txt").write_text("A\n")
+    (shared / "inner.txt").chmod(0)
+    err = as_user(other_user, shared, "check", str(shared / "top.txt"), "--env", floor)
+    assert "top.txt, line 1:" in err and "permission denied" in err, err
+    project = shared / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    project.chmod(0)
+    err = as_user(other_user, shared, "check", str(project), "--env", floor)
+    assert "permission denied" in err and "has no pyproject.toml" not in err, err
+
+
+def test_unreadable_floors_say_permission_denied(other_user: Runner | None, shared: Path) -> None:
+    locked = Path(story.make_venv(str(shared / "locked")))
+    locked.chmod(0)
+    err = as_user(other_user, shared, "packages", str(locked))
+    assert "permission denied" in err and "not a virtual environment" not in err, err
+    parent = shared / "parent"
+    parent.mkdir()
+    inner = story.make_venv(str(parent / "env"))
+    parent.chmod(0)
+    err = as_user(other_user, shared, "packages", inner)
+    assert "permission denied" in err and "does not exist" not in err, err
+
+
+# -- text from disk on its way to a terminal or to pip ----------------------------------------------
+
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"
+
+
+def test_escape_sequences_from_disk_never_reach_the_terminal(small_floor: tuple[Path, Path], tmp_path: Path) -> None:
+    env, site = small_floor
+    cfg = env / "pyvenv.cfg"
+    cfg.write_text(cfg.read_text() + f"prompt = evil{ESCAPES}prompt\n")
+    hostile = site / "hostile-1.0.dist-info"
+    hostile.mkdir()
+    (hostile / "METADATA").write_text(f"Metadata-Version: 2.1\nName: hostile{ESCAPES}\nVersion: 1.0\n")
+    for argv in (("envs", "--root", str(tmp_path)), ("packages", str(env))):
+        done = cli(*argv)
+        assert done.returncode == 0, done.stderr
+        assert "\x1b" not in done.stdout + done.stderr and "\x07" not in done.stdout + done.stderr
+        assert "\\x1b" in done.stdout, "the sequence is shown escaped, not dropped"
+
+
+def test_a_hostile_name_on_disk_never_reaches_pip_in_a_rebuild(
+    small_floor: tuple[Path, Path], story_wheels: str, tmp_path: Path
+) -> None:
+    """``venv-tui rebuild`` with a real pip run, offline: a METADATA Name that is a whole
+    requirement (``evil @ file:///...``) is left out with a sentence, never installed."""
+    env, site = small_floor
+    payload = tmp_path / "payload"
+    story.build_wheel(str(payload), "evil", "1.0")
+    wheel = next(payload.iterdir())
+    hostile = site / "evil-1.0.dist-info"
+    hostile.mkdir()
+    (hostile / "METADATA").write_text(f"Metadata-Version: 2.1\nName: evil @ file://{wheel}\nVersion: 1.0\n")
+    done = cli(
+        "rebuild", str(env), "--python", os.path.realpath(getattr(sys, "_base_executable", sys.executable)), "--no-index", "--find-links", story_wheels, "--json",
+        env={"PIP_CONFIG_FILE": os.devnull},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    installed = {p.name.split("-")[0].lower() for p in site.iterdir() if p.name.endswith(".dist-info")}
+    assert {"a", "b"} <= installed and "evil" not in installed
+    result = json.loads(done.stdout)
+    assert result["ok"] and not any("evil" in r for r in result["requirements"]), result
+    pip_lines = [ln for ln in done.stderr.splitlines() if ln.startswith(("Processing", "Installing", "Successfully"))]
+    assert pip_lines and not any("evil" in ln for ln in pip_lines), pip_lines
+    assert "evil" in done.stderr and "left out" in done.stderr, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("requirements.txt", f"A\nevil{ESCAPES}>>1\n"),
+        ("requirements.txt", f"A\n--frob{ESCAPES}\n"),
+        ("requirements.txt", f"-r more{ESCAPES}.txt\n"),
+        ("requirements.txt", "\0" * 100_000 + "\n"),
+        ("robot.py", f"# /// script\n#{ESCAPES}\n# ///\n"),
+        ("pyproject.toml", f'[dependency-groups]\n"g{ESCAPES}" = [{{include-group = "nope"}}]\n'),
+    ],
+    ids=["requirement", "option", "include", "nul-bytes", "block-line", "group-name"],
+)
+def test_text_from_a_source_is_escaped_in_its_sentence(name: str, text: str, plain_env: str, tmp_path: Path) -> None:
+    (tmp_path / name).write_text(text)
+    argv = ["check", str(tmp_path / name), "--env", plain_env]
+    if name == "pyproject.toml":
+        argv += ["--group", f"g{ESCAPES}"]
+    err = one_sentence(cli(*argv))
+    assert not any(ch in err.rstrip("\n") for ch in "\x1b\x07\x00"), repr(err)
+    assert len(err) < 600, err
+
+
+def test_a_hostile_name_on_disk_never_reaches_an_export(small_floor: tuple[Path, Path], tmp_path: Path) -> None:
+    """``venv-tui export``: what it writes is fed to pip later (``pip install -r``); a METADATA
+    Name that is a whole requirement or an option is left out with a sentence."""
+    env, site = small_floor
+    for folder, name in (
+        ("evil-1.0.dist-info", "evil @ file:///tmp/payload.whl"),
+        ("opt-1.0.dist-info", "--index-url=https://evil.example/simple"),
+        ("esc-1.0.dist-info", f"esc{ESCAPES}"),
+    ):
+        (site / folder).mkdir()
+        (site / folder / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    out = tmp_path / "requirements.txt"
+    done = cli("export", str(env), "-o", str(out))
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    from venv_tui.services.sources import load_source
+
+    written = load_source(str(out))  # what pip would read back
+    assert sorted(r.name for r in written.requirements) == ["A", "B"], written.requirements
+    assert written.options == ()
+    assert "left out" in done.stderr and "\x1b" not in done.stderr

@@ -1,4 +1,4 @@
-"""Creating, deleting and rebuilding real environments."""
+"""Creating and rebuilding real environments (deleting: test_delete.py)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,8 @@ from tests.conftest import pyenv_python
 from venv_tui.errors import BadInput, Refused, ToolFailed
 from venv_tui.services import story
 from venv_tui.services.actions.create import create_environment, explain_venv_failure
-from venv_tui.services.actions.delete import check_deletable, delete_environment
 from venv_tui.services.actions.rebuild import rebuild_environment
 from venv_tui.services.pyvenv import read_pyvenv_cfg
-
-
-@pytest.fixture(autouse=True)
-def _offline_pip(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("PIP_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
 
 
 def version_of(python: str) -> str:
@@ -194,76 +185,6 @@ def test_missing_ensurepip_is_explained_from_venvs_own_words() -> None:
     upstream = ["/usr/bin/python3: No module named ensurepip"]
     assert message == explain_venv_failure("/usr/bin/python3", upstream)
     assert explain_venv_failure("/usr/bin/python3", ["Error: [Errno 28] No space left on device"]) is None
-
-
-# -- delete ----------------------------------------------------------------------------------
-
-
-def test_delete_refuses_a_symbolic_link_to_an_environment(make_venv, tmp_path) -> None:
-    env = make_venv("real")
-    link = tmp_path / "shortcut"
-    link.symlink_to(env)
-    before = snapshot(env)
-    for action in (check_deletable, delete_environment):
-        with pytest.raises(Refused, match="symbolic link; delete what it points to by its own path"):
-            action(str(link))
-    assert link.is_symlink()
-    assert snapshot(env) == before
-
-
-def test_delete_refuses_a_folder_without_pyvenv_cfg(tmp_path) -> None:
-    folder = tmp_path / "project"
-    (folder / "bin").mkdir(parents=True)
-    (folder / "main.py").write_text("print('hi')")
-    with pytest.raises(Refused, match=r"not a virtual environment \(no pyvenv.cfg at its top\)"):
-        delete_environment(str(folder))
-    assert (folder / "main.py").read_text() == "print('hi')"
-
-
-def test_delete_refuses_home_and_what_holds_it(make_venv) -> None:
-    env = make_venv("home-like")  # a pyvenv.cfg does not make a home folder deletable
-    before = snapshot(env)
-    with pytest.raises(Refused, match="is your home folder"):
-        delete_environment(env, home=env)
-    with pytest.raises(Refused, match="holds your home folder"):
-        delete_environment(env, home=os.path.join(env, "lib"))
-    assert snapshot(env) == before
-
-
-def test_delete_refuses_the_root_folder() -> None:
-    with pytest.raises(Refused, match="root folder"):
-        check_deletable(os.sep)
-
-
-def test_delete_refuses_the_running_environment(make_venv) -> None:
-    env = make_venv("running")
-    before = snapshot(env)
-    with pytest.raises(Refused, match="the environment venv-tui runs in"):
-        delete_environment(env, running_prefix=env)
-    with pytest.raises(Refused, match="the environment venv-tui runs in"):
-        delete_environment(os.path.dirname(env) + os.sep + "." + os.sep + "running", running_prefix=env)
-    assert snapshot(env) == before
-    # With the defaults, this very test run's environment is refused too.
-    if sys.prefix != sys.base_prefix:
-        with pytest.raises(Refused):
-            check_deletable(sys.prefix)
-
-
-def test_delete_refuses_a_missing_path(tmp_path) -> None:
-    with pytest.raises(Refused, match="does not exist"):
-        delete_environment(str(tmp_path / "gone"))
-
-
-def test_delete_removes_an_environment_but_not_what_its_links_point_to(make_venv, tmp_path) -> None:
-    env = make_venv("doomed")
-    outside = tmp_path / "precious"
-    outside.mkdir()
-    (outside / "data.txt").write_text("keep me")
-    os.symlink(outside, os.path.join(env, "linked-folder"))
-    assert check_deletable(env) == env
-    delete_environment(env)
-    assert not os.path.lexists(env)
-    assert (outside / "data.txt").read_text() == "keep me"
 
 
 # -- rebuild ---------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from packaging.pylock import Pylock
 from packaging.utils import canonicalize_name
 
 from tests.indexserver import IndexServer, sha256
-from venv_tui.cli import main
 from venv_tui.services import Services, story
 from venv_tui.tomlread import loads
 
@@ -97,25 +96,6 @@ def listing(env: str) -> set[tuple[str, str, bool]]:
     return {
         (canonicalize_name(d.name), d.version, d.editable) for d in Services().packages(env).distributions
     }
-
-
-@pytest.fixture(autouse=True)
-def _no_pip_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The machine's pip configuration stays out: every index a test uses, it names."""
-    for name in list(os.environ):
-        if name.startswith("PIP_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> tuple[int, str, str]:
-        status = main(list(args))
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
 
 
 # -- requirements ------------------------------------------------------------------------------

@@ -31,15 +31,6 @@ from venv_tui.services.story import House, build_wheel, make_venv, pip_install_o
 pytestmark = pytest.mark.services
 
 
-@pytest.fixture(autouse=True)
-def _no_pip_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The machine's pip configuration (an index, find-links) must not reach the tests."""
-    for name in list(os.environ):
-        if name.startswith("PIP_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
-
-
 @pytest.fixture
 def index(tmp_path: os.PathLike[str], story_wheels: str) -> Iterator[IndexServer]:
     """The story's wheels (A 1.0.0, 1.5.7, 2.1.0; B 2.1.3, 4.1.0) on an index of their own."""

@@ -17,15 +17,6 @@ from venv_tui.services.actions.pip import has_pip, pip_argv, run_pip, validate_r
 from venv_tui.services.process import error_lines, run_streaming
 
 
-@pytest.fixture(autouse=True)
-def _offline_pip(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pip sees no user or machine configuration and no stray find-links: only the test's."""
-    for name in list(os.environ):
-        if name.startswith("PIP_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
-
-
 def offline(wheels: str) -> list[str]:
     return ["--no-index", "--find-links", wheels]
 

@@ -7,7 +7,6 @@ import os
 
 import pytest
 
-from venv_tui.cli import main
 from venv_tui.services import Services, story
 
 pytestmark = pytest.mark.services
@@ -27,25 +26,6 @@ def lock(*packages: str, head: str = "") -> str:
 def package(name: str, version: str, extra: str = "") -> str:
     wheel = A_WHEEL.format(version=version, digest="0" * 64).replace("A-", f"{name}-")
     return f'[[packages]]\nname = "{name.lower()}"\nversion = "{version}"\n{extra}\n{wheel}'
-
-
-@pytest.fixture(autouse=True)
-def _no_pip_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The machine's pip configuration stays out of the exports here."""
-    for name in list(os.environ):
-        if name.startswith("PIP_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> tuple[int, str, str]:
-        status = main(list(args))
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
 
 
 def write(tmp_path, text: str, name: str = "pylock.toml") -> str:

@@ -560,3 +560,83 @@ def test_find_sources(tmp_path: Path, make_venv) -> None:  # type: ignore[no-unt
     write(folder, "env/requirements.txt", "A\n")
     os.symlink(env, tmp_path / "venv")
     assert find_sources(str(tmp_path)) == sorted(expected)
+
+
+# -- lines, groups and limits ---------------------------------------------------------------------
+
+
+def test_lines_are_those_of_the_table_the_list_belongs_to(tmp_path: Path) -> None:
+    text = (
+        "[project]\n"
+        'name = "x"\n'
+        "[tool.other]\n"
+        'dependencies = ["not", "these"]\n'
+        "[project.optional-dependencies]\n"
+        '"fast" = [\n'
+        "  'A>=1',  # a comment with a \"quote\" and a ]\n"
+        '  """B""",\n'
+        "]\n"
+    )
+    path = write(tmp_path, "pyproject.toml", text)
+    source = load_source(path, extras=["fast"])
+    assert [(r.text, r.line) for r in source.requirements] == [("A>=1", 7), ("B", 8)]
+
+
+def test_dependency_groups_resolve_through_packaging_with_their_lines(tmp_path: Path) -> None:
+    text = (
+        "[dependency-groups]\n"
+        'base = ["A>=1"]\n'
+        'test = [{include-group = "base"}, "B"]\n'
+        'all = [{include-group = "base"}, {include-group = "test"}]\n'
+    )
+    path = write(tmp_path, "pyproject.toml", text)
+    source = load_source(path, groups=["all"])
+    # PEP 735 as packaging resolves it: an included group's entries each time it is included.
+    assert [(r.text, r.line) for r in source.requirements] == [("A>=1", 2), ("A>=1", 2), ("B", 3)]
+
+
+def test_an_invalid_requirement_in_a_group_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "pyproject.toml", '[dependency-groups]\na = [\n  "A",\n  "B>>2",\n]\n')
+    err = bad(path, groups=["a"])
+    assert err.line == 4 and "'B>>2' is not a valid requirement" in str(err)
+
+
+def test_group_names_that_normalise_alike_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "pyproject.toml", '[dependency-groups]\nmy_group = ["A"]\nmy-group = ["B"]\n')
+    assert "have the same name" in str(bad(path, groups=["my-group"]))
+
+
+def test_include_limits(tmp_path: Path) -> None:
+    for i in range(150):
+        write(tmp_path, f"r{i}.txt", f"-r r{i + 1}.txt\n")
+    write(tmp_path, "r150.txt", "A\n")
+    err = bad(str(tmp_path / "r0.txt"))
+    assert "more than 100 deep" in str(err) and err.line == 1
+    # A diamond of includes: each file read twice at every level would be 2**n files.
+    for i in range(20):
+        write(tmp_path, f"d{i}.txt", f"-r d{i + 1}.txt\n-c d{i + 1}.txt\n")
+    write(tmp_path, "d20.txt", "A\n")
+    assert "would read more than 1000 files" in str(bad(str(tmp_path / "d0.txt")))
+
+
+def test_a_socket_as_a_source_is_named() -> None:
+    import socket
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:  # a socket's path must be short
+        path = os.path.join(folder, "requirements.txt")
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(path)
+            assert str(bad(path)) == f"{path} is a socket, not a file"
+
+
+def test_a_source_holds_a_bounded_number_of_requirements(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from venv_tui.services.sources import requirements
+
+    monkeypatch.setattr(requirements, "MAX_REQUIREMENTS", 10)  # five million in use
+    write(tmp_path, "more.txt", "B\n" * 6)
+    path = write(tmp_path, "requirements.txt", "A\n" * 5 + "-r more.txt\n")
+    err = bad(path)
+    assert err.line == 6 and "more than 10 requirements" in str(err) and "more.txt" in str(err)
+    write(tmp_path, "more.txt", "B\n" * 5)
+    assert [r.name for r in load_source(path).requirements] == ["A"] * 5 + ["B"] * 5

@@ -52,7 +52,7 @@ async def settle(pilot, rounds: int = 4) -> None:
     await pilot.pause()
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 3.0) -> bool:
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> bool:
     """Poll the screen until ``condition`` holds or the deadline passes (no fixed sleeps)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

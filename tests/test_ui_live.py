@@ -18,7 +18,9 @@ from venv_tui.ui.app import VenvTuiApp
 from venv_tui.ui.panels.base import Table
 
 SIZE = (120, 40)
-LIMIT = 1.5
+# Live means "with no key pressed"; how fast is a benchmark matter, not a bound that a busy CI
+# machine could break.
+LIMIT = 10.0
 
 
 async def settle(pilot, rounds: int = 4) -> None:

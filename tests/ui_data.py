@@ -13,17 +13,26 @@ from collections.abc import Callable, Sequence
 
 from venv_tui.errors import BadInput, Refused
 from venv_tui.model import (
+    AuditReport,
+    DeletePlan,
     Distribution,
     Environment,
+    FloorAudit,
+    FloorOutdated,
     Interpreter,
+    OutdatedPackage,
+    OutdatedReport,
     PackageSet,
     PipResult,
     RequirementSource,
     ShellCommand,
     Site,
     SourceRequirement,
+    Vulnerability,
+    VulnerablePackage,
 )
 from venv_tui.services import Services
+from venv_tui.services.actions.export import Export, ExportFailed
 
 HOME = "/home/user"
 HOUSE = f"{HOME}/house"
@@ -232,6 +241,17 @@ PIP_LINES = (
 )
 
 
+# What the index says about the house: the newest versions, and one known vulnerability.
+NEWEST = {"A": "2.1.0", "B": "4.1.0", "robot-tools": "0.3.0", "requests": "2.32.3"}
+VULNS = {
+    ("A", "1.0.0"): (
+        Vulnerability("GHSA-robo-0001", "A opens every door", ("1.5.7",), ("CVE-2026-0001",)),
+    ),
+}
+INDEX_DOWN = "the index https://pypi.org/simple/ could not be reached: connection refused"
+CACHED_AT = 1_700_000_000.0
+
+
 class FakeServices(Services):
     """The house as fixed data. Records what the app asked to change."""
 
@@ -243,6 +263,10 @@ class FakeServices(Services):
         self.packages_by_env = dict(PACKAGES)
         self.extra_sources = list(extra_sources)
         self.lock = threading.Lock()
+        self.index_down = False  # the index answers "connection refused"; cached answers used
+        self.hold_index: threading.Event | None = None  # set: the index waits until cancelled
+        self.export_problem: str | None = None  # the export names a distribution not found
+        self.marks: dict[str, object] = {}  # notes and keep marks, by path (the state file's)
 
     def interpreters(self) -> list[Interpreter]:
         return list(INTERPRETERS)
@@ -336,8 +360,11 @@ class FakeServices(Services):
             )
         return path
 
-    def delete(self, path: str) -> None:
-        self.calls.append(("delete", path))
+    def plan_delete(self, path: str) -> DeletePlan:
+        return DeletePlan(self.check_deletable(path), ("bin", "lib", "pyvenv.cfg"), ())
+
+    def delete(self, path: str | DeletePlan) -> None:  # type: ignore[override]
+        self.calls.append(("delete", path if isinstance(path, str) else path.folder))
 
     def rebuild(
         self,
@@ -366,6 +393,103 @@ class FakeServices(Services):
         if repl:
             return ShellCommand((os.path.join(env_path, "bin", "python"),))
         return ShellCommand(("/bin/bash", "--rcfile", "/tmp/venv-tui-rc"), {"VIRTUAL_ENV": env_path})
+
+
+    # -- export, compare and the index: fixed answers --------------------------------------
+
+    def export(self, packages, *, fmt="requirements", top_level=False, include_all=False, settings=None):  # type: ignore[no-untyped-def]
+        self.calls.append(("export", packages.site.path, fmt, top_level))
+        if self.export_problem:
+            raise ExportFailed([self.export_problem])
+        dists = [d for d in packages.distributions if not d.inherited and (d.requested or not top_level)]
+        if fmt == "pylock":
+            return Export('lock-version = "1.0"\ncreated-by = "venv-tui"\n')
+        return Export("".join(f"{d.name}=={d.version}\n" for d in dists))
+
+    def write_export(self, path: str, text: str) -> None:
+        self.calls.append(("write_export", path, text))
+
+    def outdated(self, paths, *, progress=None, cancel=None, **kw):  # type: ignore[no-untyped-def]
+        self.calls.append(("outdated", tuple(paths)))
+        floors = []
+        for i, path in enumerate(paths):
+            if progress is not None:
+                progress(i + 1, len(paths))
+            if self.hold_index is not None and cancel is not None:
+                self.hold_index.set()  # the test knows the check is under way
+                cancel.wait(10)
+                return OutdatedReport(tuple(floors), cancelled=True)
+            newer = tuple(
+                OutdatedPackage(d.name, d.version, NEWEST[d.name])
+                for d in self.packages(path).distributions
+                if d.name in NEWEST and NEWEST[d.name] != d.version
+            )
+            cached = CACHED_AT if self.index_down else None
+            floors.append(FloorOutdated(path, newer, index="https://pypi.org/simple/", cached_at=cached))
+        return OutdatedReport(tuple(floors), problem=INDEX_DOWN if self.index_down else None)
+
+    def audit(self, paths, *, progress=None, cancel=None, **kw):  # type: ignore[no-untyped-def]
+        self.calls.append(("audit", tuple(paths)))
+        floors = []
+        for i, path in enumerate(paths):
+            if progress is not None:
+                progress(i + 1, len(paths))
+            found = tuple(
+                VulnerablePackage(d.name, d.version, VULNS[(d.name, d.version)])
+                for d in self.packages(path).distributions
+                if (d.name, d.version) in VULNS
+            )
+            floors.append(FloorAudit(path, found))
+        return AuditReport("osv", "https://api.osv.dev", tuple(floors))
+
+
+    # -- the inventory: fixed sizes and uses, marks in memory -------------------------------
+
+    def floor_sizes(self, paths, *, use_cache=True):  # type: ignore[no-untyped-def]
+        from venv_tui.services.sizes import FloorSize
+
+        return {p: FloorSize(p, SIZES[p]) for p in paths if p in SIZES}
+
+    def last_used(self, path: str) -> float | None:
+        return LAST_USED.get(path)
+
+    def state(self):  # type: ignore[no-untyped-def]
+        from venv_tui.services.state import State
+
+        return State(dict(self.marks))
+
+    def _mark(self, path: str, **change: object):  # type: ignore[no-untyped-def]
+        from venv_tui.services.state import Mark
+
+        old = self.marks.get(path, Mark())
+        new = Mark(change.get("note", old.note), bool(change.get("keep", old.keep)))  # type: ignore[arg-type]
+        self.marks[path] = new
+        self.calls.append(("mark", path, new.note, new.keep))
+        return new, None
+
+    def set_note(self, path: str, note: str | None):  # type: ignore[no-untyped-def]
+        return self._mark(path, note=note)
+
+    def set_keep(self, path: str, keep: bool):  # type: ignore[no-untyped-def]
+        return self._mark(path, keep=keep)
+
+    def where(self, spec: str, roots: Sequence[str] = ()):  # type: ignore[no-untyped-def]
+        from venv_tui.services.where import find, parse_spec
+
+        parse_spec(spec)
+        return find(spec, [BASE_ENV, *self.environment_list], self.packages)
+
+
+# Sizes on disk and last uses of the floors (fixed).
+SIZES = {
+    FLOOR[1]: 21_500_000,
+    FLOOR[2]: 18_200_000,
+    FLOOR[3]: 25_100_000,
+    BASEMENT: 1_300_000,
+    ATTIC: 9_800_000,
+}
+# Noon UTC: the same day in the pictures whatever the drawing machine's time zone.
+LAST_USED = {FLOOR[1]: 1_763_035_200.0, BASEMENT: 1_700_049_600.0}
 
 
 def demo_app(**kw: object):

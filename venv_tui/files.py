@@ -81,6 +81,31 @@ def os_reason(err: OSError) -> str:
     return (err.strerror or type(err).__name__).lower()
 
 
+def why_missing(path: str) -> str:
+    """How to end "PATH ..." for a path where nothing can be found: "does not exist", or the
+    true reason when it may well exist ("cannot be reached (permission denied)")."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return "does not exist"
+    except ValueError:
+        return "cannot be used (the path contains a NUL byte)"
+    except OSError as err:
+        reason = os_reason(err)
+        return reason if reason.startswith("does not exist") else f"cannot be reached ({reason})"
+    return "exists"
+
+
+def working_folder() -> str:
+    """The working folder; when it was deleted under us (``os.getcwd()`` fails), the path the
+    shell still knows it by, else ``/``: nothing is found there, and absolute paths still work."""
+    try:
+        return os.getcwd()
+    except OSError:
+        pwd = os.environ.get("PWD", "")
+        return pwd if os.path.isabs(pwd) else os.sep
+
+
 def check_path(path: str) -> None:
     """BadInput for a path that no system call can take (empty, NUL byte)."""
     if not path:
@@ -124,6 +149,13 @@ def _read(path: str, limit: int, *, whole: bool) -> tuple[bytes, bool]:
     try:
         fd = os.open(path, _FLAGS)
     except OSError as err:
+        # A socket cannot be opened at all (ENXIO): say what it is rather than the errno.
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            mode = stat.S_IFREG
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise Unreadable(path, f"not a regular file ({kind_of(mode)})") from None
         raise Unreadable(path, os_reason(err)) from None
     try:
         st = os.fstat(fd)

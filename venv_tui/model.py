@@ -360,3 +360,31 @@ class AuditReport:
     floors: tuple[FloorAudit, ...]
     problem: str | None = None  # the service could not be reached, or answered garbage
     cancelled: bool = False
+
+
+@record(frozen=True)
+class DeletePlan:
+    """Exactly what deleting a floor removes, shown before it is confirmed."""
+
+    folder: str  # the floor's real folder
+    entries_to_remove: tuple[str, ...]  # names at the folder's top that are the venv's own
+    entries_that_stay: tuple[str, ...]  # everything else there (sources, .git): never removed
+    links: tuple[str, ...] = ()  # links known to point to the folder (pyenv-virtualenv, WORKON_HOME)
+    managed_by: str | None = None  # "pipx", "uv tool", "poetry", "hatch"
+    command: str | None = None  # that tool's own command, e.g. "pipx uninstall black"
+    device: int = 0  # st_dev of the folder: removing never leaves this file system
+
+    @property
+    def whole(self) -> bool:
+        """The folder itself goes too (it holds nothing but the venv)."""
+        return not self.entries_that_stay
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        """``entries_to_remove``, by the name the app's confirmation reads."""
+        return self.entries_to_remove
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """``entries_that_stay``, by the name the app's confirmation reads."""
+        return self.entries_that_stay

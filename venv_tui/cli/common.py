@@ -125,7 +125,9 @@ def existing(path: str, what: str) -> str:
     if not path:
         raise BadInput(f"an empty path was given for {what}")
     if not os.path.lexists(path):
-        raise BadInput(f"{what} {path} does not exist")
+        from venv_tui.files import shown, why_missing  # the true reason, the path cut short
+
+        raise BadInput(f"{what} {shown(path)} {why_missing(path)}")
     return path
 
 

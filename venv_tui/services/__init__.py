@@ -25,6 +25,7 @@ from venv_tui.model import (
     ShellCommand,
     Site,
 )
+from venv_tui.services.deleting import DeleteFacade
 from venv_tui.services.glance import Glance
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
@@ -40,8 +41,9 @@ if TYPE_CHECKING:
 LineCallback = Callable[[str], None]
 
 
-class Services(Glance):
-    """Everything venv-tui knows how to read and change, behind one object."""
+class Services(DeleteFacade, Glance):
+    """Everything venv-tui knows how to read and change, behind one object (deleting and the
+    inventory: its bases in services/deleting.py and services/glance.py)."""
 
     def __init__(
         self,
@@ -51,10 +53,11 @@ class Services(Glance):
         cwd: str | None = None,
     ) -> None:
         from venv_tui.config import Config
+        from venv_tui.files import working_folder
 
         self.config = config if config is not None else Config()
         self.environ: Mapping[str, str] = environ if environ is not None else os.environ
-        self.cwd = cwd or os.getcwd()
+        self.cwd = cwd or working_folder()  # a deleted working folder leaves absolute paths usable
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -253,17 +256,6 @@ class Services(Glance):
             on_line=on_line,
             cancel=cancel,
         )
-
-    def check_deletable(self, path: str) -> str:
-        """The path that delete would remove, or Refused with the reason."""
-        from venv_tui.services.actions.delete import check_deletable
-
-        return check_deletable(path)
-
-    def delete(self, path: str) -> None:
-        from venv_tui.services.actions.delete import delete_environment
-
-        delete_environment(path)
 
     def rebuild(
         self,

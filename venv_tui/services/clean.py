@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from venv_tui.errors import BadInput
-from venv_tui.model import Environment
+from venv_tui.model import DeletePlan, Environment
 
 if TYPE_CHECKING:
     from venv_tui.services.glance import Glance as Services
@@ -71,7 +71,7 @@ class Facts:
     made: float | None = None  # when pyvenv.cfg was written, for floors with no use recorded
     keep: bool = False
     refused: str | None = None  # the delete guard's reason, or None when it would allow it
-    plan: Any = None  # what the delete would remove, where the services plan deletes
+    plan: DeletePlan | None = None  # what the delete would remove
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Match:
     skipped: str | None = None
     command: str | None = None  # for a managed floor: the owning tool's own command
     links: tuple[str, ...] = field(default=())
-    plan: Any = None  # the delete plan, carried to the delete (None: delete by path)
+    plan: DeletePlan | None = None  # the delete plan, carried to the delete
 
 
 def managed_command(env: Environment) -> str | None:
@@ -297,21 +297,16 @@ def gather(
     return select(facts, filters, now=now, include_managed=include_managed, protected=protected)
 
 
-def plan_or_refusal(services: Services, path: str) -> tuple[Any, str | None]:
-    """(what deleting ``path`` would remove, None), or (None, the delete guard's reason). Where
-    the services plan a delete (the entries that go and stay, the links that go with it, the
-    tool that owns the floor), the plan is what the delete then carries out; otherwise the
-    guard's yes or no is all there is, and the delete takes the path."""
+def plan_or_refusal(services: Services, path: str) -> tuple[DeletePlan | None, str | None]:
+    """(what deleting ``path`` would remove: the entries that go and stay, the links that go
+    with it, the tool that owns the floor; None), or (None, the delete guard's reason). The plan
+    is what the delete then carries out."""
     from venv_tui.errors import Refused
 
-    planner = getattr(services, "plan_delete", None)
     try:
-        if planner is not None:
-            return planner(path), None
-        services.check_deletable(path)
+        return services.plan_delete(path), None
     except Refused as err:
         return None, err.message
-    return None, None
 
 
 def matched_sizes(services: Services, matches: Sequence[Match]) -> tuple[int, int]:
@@ -322,6 +317,7 @@ def matched_sizes(services: Services, matches: Sequence[Match]) -> tuple[int, in
     going = [m for m in matches if m.skipped is None]
     whole = services.floor_sizes([m.path for m in going if m.plan is None or not m.plan.entries_that_stay])
     measured = [
-        whole[m.path] if m.path in whole else measure(m.path, only=m.plan.entries_to_remove) for m in going
+        measure(m.path, only=m.plan.entries_to_remove) if m.path not in whole and m.plan else whole[m.path]
+        for m in going
     ]
     return total_size(measured), freed_by(measured)

@@ -13,7 +13,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: start-up stays shor
 if TYPE_CHECKING:
     from typing import Any
 
-    from venv_tui.model import Environment, Interpreter, PackageSet, Site
+    from venv_tui.model import DeletePlan, Environment, Interpreter, PackageSet, Site
     from venv_tui.services.clean import Filters as CleanFilters
     from venv_tui.services.clean import Match as CleanMatch
     from venv_tui.services.clean import Outcome as CleanOutcome
@@ -37,9 +37,9 @@ class Glance:
 
         def packages(self, path_or_site: str | Site) -> PackageSet: ...
 
-        def check_deletable(self, path: str, /) -> str: ...
+        def plan_delete(self, path: str, /) -> DeletePlan: ...
 
-        def delete(self, path: str, /) -> None: ...
+        def delete(self, path_or_plan: str | DeletePlan, /) -> None: ...
 
     def floor_sizes(self, paths: Sequence[str], *, use_cache: bool = True) -> dict[str, FloorSize]:
         """Each floor folder's size on disk as ``du`` counts it (keyed by the path as given),

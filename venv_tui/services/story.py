@@ -170,8 +170,9 @@ def pip_install_offline(env_path: str, wheels: str, requirements: Sequence[str])
 
 
 def build_house(root: str, python: str | None = None) -> House:
-    """Build DESIGN.md's house under ``root``: wheels, three floors, three robot scripts."""
-    os.makedirs(root, exist_ok=True)
+    """Build DESIGN.md's house under ``root``: wheels, three floors, three robot scripts.
+    Raises BadInput when ``root`` cannot be a folder (a file stands in its way)."""
+    _make_folder(root)
     wheels = build_story_wheels(os.path.join(root, "wheels"))
     floors: dict[int, str] = {}
     for number, installed in STORY_FLOORS.items():
@@ -188,3 +189,19 @@ def build_house(root: str, python: str | None = None) -> House:
             fh.write(robot_script(needs))
         robots[name] = target
     return House(root=root, wheels=wheels, floors=floors, robots=robots)
+
+
+def _make_folder(root: str) -> None:
+    """``root`` and its parents as folders, or one sentence naming what stands in the way."""
+    from venv_tui.errors import BadInput
+    from venv_tui.files import os_reason, shown
+
+    folder = os.path.abspath(root)
+    while not os.path.lexists(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    if os.path.lexists(folder) and not os.path.isdir(folder):
+        raise BadInput(f"{shown(folder)} is not a folder, so the house cannot be built in it")
+    try:
+        os.makedirs(root, exist_ok=True)
+    except OSError as err:
+        raise BadInput(f"the folder {shown(root)} cannot be made ({os_reason(err)})") from None

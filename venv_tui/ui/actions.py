@@ -64,6 +64,10 @@ def _other_floor(ctx: Context) -> bool:
     return ctx.floor is not None and ctx.floor.path != ctx.house.lit
 
 
+def _two_floors(ctx: Context) -> bool:
+    return ctx.floor is not None and len(ctx.house.floors) > 1
+
+
 def _package(ctx: Context) -> bool:
     return ctx.package is not None
 
@@ -196,6 +200,79 @@ ACTIONS: tuple[Action, ...] = (
         applies=_floor,
     ),
     Action(
+        "export",
+        "e",
+        ("floors",),
+        "Export the selected floor",
+        "Write this floor down: a requirements file or a pylock.toml (next to the project)",
+        "Export",
+        applies=_floor,
+    ),
+    Action(
+        "compare",
+        "equals_sign",
+        ("floors",),
+        "Compare the selected floor with…",
+        "Compare this floor with another you pick: what only one holds, what differs",
+        "Compare",
+        show=False,  # a palette command first; the footer keeps room for the daily keys
+        applies=_two_floors,
+    ),
+    Action(
+        "keep",
+        "K",
+        ("floors",),
+        "Keep the selected floor (or take the mark off)",
+        "Mark this floor to keep: never offered for clean-up (K again takes it off)",
+        "Keep",
+        show=False,
+        applies=_venv,
+    ),
+    Action(
+        "note",
+        "m",
+        ("floors",),
+        "Write a note on the selected floor",
+        "A one-line note on this floor, kept in the app's own state file",
+        "Note",
+        show=False,
+        applies=_floor,
+    ),
+    Action(
+        "where",
+        "w",
+        ("app",),
+        "Where is a package…",
+        "Ask for a requirement (numpy<2) and mark the floors that hold it with ◆",
+        show=False,
+    ),
+    Action(
+        "index_check",
+        "o",
+        ("floors",),
+        "Check the selected floor against the index",
+        "Ask the index which packages here are outdated or vulnerable (network; x stops)",
+        "Outdated",
+        applies=_floor,
+    ),
+    Action(
+        "index_check_all",
+        "O",
+        ("app",),
+        "Check all floors against the index",
+        "Ask the index about every floor: outdated and vulnerable packages, a count per floor",
+        show=False,
+    ),
+    Action(
+        "index_stop",
+        "x,escape",
+        ("app",),
+        "Stop the index check",
+        "Stop asking the index (what was answered stays shown)",
+        show=False,
+        palette=False,
+    ),
+    Action(
         "uninstall",
         "u",
         ("packages",),
@@ -211,6 +288,16 @@ ACTIONS: tuple[Action, ...] = (
         "Upgrade the selected package",
         "Upgrade this package to the newest its index offers, after a confirmation",
         "Upgrade",
+        applies=_package,
+    ),
+    Action(
+        "fix",
+        "F",
+        ("packages",),
+        "Fix the selected package (newest safe version)",
+        "Upgrade this package to the newest version that fixes its known vulnerabilities, "
+        "after a confirmation",
+        "Fix",
         applies=_package,
     ),
     Action(

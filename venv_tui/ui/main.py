@@ -26,7 +26,7 @@ from venv_tui.model import PackageSet
 from venv_tui.ui import readers
 from venv_tui.ui import state as S
 from venv_tui.ui.actions import bindings_for
-from venv_tui.ui.flows import Flows
+from venv_tui.ui.flows_inventory import InventoryFlows
 from venv_tui.ui.messages import (
     ChecksDone,
     EnvironmentsLoaded,
@@ -90,7 +90,7 @@ def action_commands() -> type[Provider]:
     return ActionCommands
 
 
-class MainScreen(Flows):
+class MainScreen(InventoryFlows):
     # A callable, so that the palette's machinery is imported when the palette first opens.
     COMMANDS: ClassVar = {action_commands}
     AUTO_FOCUS = "#environments-table"

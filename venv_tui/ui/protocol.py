@@ -13,9 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from venv_tui.model import (
+    AuditReport,
     CheckResult,
     Environment,
     Interpreter,
+    OutdatedReport,
     PackageSet,
     PipResult,
     RequirementSource,
@@ -25,8 +27,12 @@ from venv_tui.model import (
 
 if TYPE_CHECKING:
     from venv_tui.config import Config
+    from venv_tui.services.actions.export import Export
+    from venv_tui.services.diff import FloorDiff
+    from venv_tui.services.index.pipconf import IndexSettings
 
 LineCallback = Callable[[str], None]
+Progress = Callable[[int, int], None]
 
 
 class HouseServices(Protocol):
@@ -102,6 +108,59 @@ class HouseServices(Protocol):
 
     def shell_command(self, env_path: str, *, repl: bool = False) -> ShellCommand: ...
 
+    # -- export and compare ----------------------------------------------------------------
+
+    def export(
+        self,
+        packages: PackageSet,
+        *,
+        fmt: str = "requirements",
+        top_level: bool = False,
+        include_all: bool = False,
+        settings: IndexSettings | None = None,
+    ) -> Export: ...
+
+    def write_export(self, path: str, text: str) -> None: ...
+
+    def index_settings(
+        self,
+        path_or_site: str | Site,
+        *,
+        index_url: str | None = None,
+        extra_index_urls: Sequence[str] = (),
+        find_links: Sequence[str] = (),
+        no_index: bool = False,
+    ) -> IndexSettings: ...
+
+    def diff(self, left: PackageSet, right: PackageSet) -> FloorDiff: ...
+
+    # -- the index: only when the user asks, always in a worker ----------------------------
+
+    def outdated(
+        self,
+        paths: Sequence[str],
+        *,
+        index_url: str | None = None,
+        extra_index_urls: Sequence[str] = (),
+        find_links: Sequence[str] = (),
+        no_index: bool = False,
+        pre: bool = False,
+        timeout: float = 15.0,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> OutdatedReport: ...
+
+    def audit(
+        self,
+        paths: Sequence[str],
+        *,
+        service: str = "osv",
+        service_url: str | None = None,
+        timeout: float = 15.0,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> AuditReport: ...
+
 
 class DeletePlan(Protocol):
     """What deleting a floor would do: read by the confirmation, never changed."""
@@ -119,3 +178,44 @@ class Planner(Protocol):
     """Services that can say what a delete would do (raising Refused when it would not)."""
 
     def plan_delete(self, path: str) -> DeletePlan: ...
+
+
+class FloorSizeLike(Protocol):
+    path: str
+    size: int
+
+
+class MarkLike(Protocol):
+    note: str | None
+    keep: bool
+
+
+class StateLike(Protocol):
+    warning: str | None
+
+    def mark(self, path: str) -> MarkLike: ...
+
+
+class FoundLike(Protocol):
+    path: str
+    name: str
+    version: str
+    distribution: str
+
+
+@runtime_checkable
+class Inventory(Protocol):
+    """Services that know the house's inventory: sizes, last use, notes and keep marks, where a
+    package is, the floors built on each interpreter."""
+
+    def floor_sizes(self, paths: Sequence[str], *, use_cache: bool = True) -> Mapping[str, FloorSizeLike]: ...
+
+    def last_used(self, path: str) -> float | None: ...
+
+    def state(self) -> StateLike: ...
+
+    def set_note(self, path: str, note: str | None) -> tuple[MarkLike, str | None]: ...
+
+    def set_keep(self, path: str, keep: bool) -> tuple[MarkLike, str | None]: ...
+
+    def where(self, spec: str, roots: Sequence[str] = ()) -> tuple[Sequence[FoundLike], Sequence[str]]: ...

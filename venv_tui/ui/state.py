@@ -13,7 +13,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from venv_tui.model import CheckResult, Environment, Interpreter, PackageSet, RequirementSource
+from venv_tui.model import (
+    AuditReport,
+    CheckResult,
+    Environment,
+    Interpreter,
+    OutdatedReport,
+    PackageSet,
+    RequirementSource,
+    Vulnerability,
+)
 
 # Why the lamp is lit where it is: said on screen at all times.
 LampReason = Literal["virtual_env", "user", "default", "start"]
@@ -50,6 +59,21 @@ class Reading:
 
 
 @dataclass(frozen=True)
+class FloorIndex:
+    """What the index said about one floor, by canonical distribution name: the newest version
+    it could install, the known vulnerabilities of what it holds."""
+
+    outdated: Mapping[str, str] = field(default_factory=dict)
+    vulnerable: Mapping[str, tuple[Vulnerability, ...]] = field(default_factory=dict)
+    cached_at: float | None = None  # the oldest cached answer used (epoch seconds)
+    problem: str | None = None  # the floor could not be read
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        return len(self.outdated), len(self.vulnerable)
+
+
+@dataclass(frozen=True)
 class House:
     interpreters: tuple[Interpreter, ...] = ()
     default: Interpreter | None = None
@@ -68,6 +92,14 @@ class House:
     checked: str | None = None  # the floor the results were computed on
     conflicts: frozenset[str] | None = None  # None: not looked yet on this floor
     readings: Mapping[str, Reading] = field(default_factory=dict)
+    index: Mapping[str, FloorIndex] = field(default_factory=dict)  # asked for by the user only
+    index_progress: str | None = None  # the running index check's progress; None: none runs
+    compare_from: str | None = None  # the floor marked to be compared with another
+    sizes: Mapping[str, int] = field(default_factory=dict)  # bytes per floor, filled after paint
+    used: Mapping[str, float] = field(default_factory=dict)  # last use per floor (epoch seconds)
+    notes: Mapping[str, str] = field(default_factory=dict)  # the user's one-line note per floor
+    kept: frozenset[str] = frozenset()  # floors marked to keep (never offered for clean-up)
+    found: tuple[str, frozenset[str]] | None = None  # "where is X": the spec, the floors holding it
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -87,6 +119,9 @@ class House:
 
     def result(self, path: str | None) -> SourceResult | None:
         return next((r for r in self.results if r.path == path), None)
+
+    def floor_index(self, path: str | None) -> FloorIndex | None:
+        return self.index.get(path) if path is not None else None
 
     @property
     def wanted_reads(self) -> tuple[str, ...]:
@@ -299,6 +334,8 @@ def deleted(house: House, path: str) -> House:
         house,
         floors=floors,
         readings={p: r for p, r in house.readings.items() if p != path},
+        index={p: i for p, i in house.index.items() if p != path},
+        compare_from=None if house.compare_from == path else house.compare_from,
         wanted=None if same_path(house.wanted, path) else house.wanted,
     )
     if house.lit == path:
@@ -306,3 +343,110 @@ def deleted(house: House, path: str) -> House:
     if house.selected == path:
         new = replace(new, selected=new.lit or (floors[0].path if floors else None))
     return new
+
+
+# -- the index (outdated, vulnerable) and comparing ----------------------------------------
+
+
+def _canonical(name: str) -> str:
+    from packaging.utils import canonicalize_name
+
+    return canonicalize_name(name)
+
+
+def index_started(house: House) -> House:
+    return replace(house, index_progress="asking the index…")
+
+
+def index_progressed(house: House, phase: str, done: int, total: int) -> House:
+    """``phase`` ("outdated", "vulnerable") has ``done`` of ``total`` answers."""
+    if house.index_progress is None:
+        return house  # a late report of a check that was stopped
+    return replace(house, index_progress=f"{phase} {done}/{total}")
+
+
+def index_finished(house: House) -> House:
+    return replace(house, index_progress=None)
+
+
+def outdated_found(house: House, report: OutdatedReport) -> House:
+    """Newer versions per floor: each floor's marks replace its earlier ones (a cancelled check
+    keeps what it had for the floors it did not reach)."""
+    index = dict(house.index)
+    for floor in report.floors:
+        old = index.get(floor.environment, FloorIndex())
+        index[floor.environment] = replace(
+            old,
+            outdated={_canonical(p.name): p.latest for p in floor.packages},
+            cached_at=floor.cached_at,
+            problem=floor.problem,
+        )
+    return replace(house, index=index)
+
+
+def audited(house: House, report: AuditReport) -> House:
+    """Known vulnerabilities per floor, replacing the floor's earlier ones."""
+    index = dict(house.index)
+    for floor in report.floors:
+        old = index.get(floor.environment, FloorIndex())
+        index[floor.environment] = replace(
+            old,
+            vulnerable={_canonical(p.name): p.vulnerabilities for p in floor.packages},
+            problem=old.problem or floor.problem,
+        )
+    return replace(house, index=index)
+
+
+def compare_marked(house: House, path: str | None) -> House:
+    """``path`` is the left side of the next comparison (None: no floor is marked)."""
+    if path is not None and house.floor(path) is None:
+        return house
+    return replace(house, compare_from=path)
+
+
+def fixed(house: House, path: str, name: str) -> House:
+    """A package was upgraded through a fix: its marks on that floor go (the next check says
+    what holds now)."""
+    floor = house.index.get(path)
+    key = _canonical(name)
+    if floor is None or (key not in floor.outdated and key not in floor.vulnerable):
+        return house
+    new = replace(
+        floor,
+        outdated={k: v for k, v in floor.outdated.items() if k != key},
+        vulnerable={k: v for k, v in floor.vulnerable.items() if k != key},
+    )
+    return replace(house, index={**house.index, path: new})
+
+
+# -- the inventory: sizes, last use, notes and keep marks, where a package is ---------------
+
+
+def sized(house: House, sizes: Mapping[str, int], used: Mapping[str, float | None]) -> House:
+    """Sizes and last uses measured by a worker after the first paint (added to what is known)."""
+    return replace(
+        house,
+        sizes={**house.sizes, **sizes},
+        used={**house.used, **{p: t for p, t in used.items() if t is not None}},
+    )
+
+
+def marks_loaded(house: House, notes: Mapping[str, str], kept: Sequence[str]) -> House:
+    """The app's state file was read: every floor's note and keep mark."""
+    return replace(house, notes=dict(notes), kept=frozenset(kept))
+
+
+def noted(house: House, path: str, note: str | None) -> House:
+    notes = {p: n for p, n in house.notes.items() if p != path}
+    if note:
+        notes[path] = note
+    return replace(house, notes=notes)
+
+
+def kept_marked(house: House, path: str, keep: bool) -> House:
+    return replace(house, kept=house.kept | {path} if keep else house.kept - {path})
+
+
+def where_found(house: House, spec: str | None, paths: Sequence[str] = ()) -> House:
+    """The floors holding what ``spec`` asks for are marked (None: the marks go)."""
+    return replace(house, found=None if spec is None else (spec, frozenset(paths)))

@@ -46,8 +46,15 @@ def load_source(
     if os.path.isdir(path) and not path.rstrip(os.sep).endswith(_FILE_SUFFIXES):
         for name in ("pyproject.toml", "requirements.txt"):
             candidate = os.path.join(path, name)
-            if os.path.exists(candidate):
-                return load_source(candidate, extras=extras, groups=groups, packages=packages)
+            try:
+                os.stat(candidate)
+            except FileNotFoundError:
+                continue
+            except OSError as err:  # an unreadable project is not a project without sources
+                from venv_tui.files import os_reason, shown
+
+                raise BadInput(f"{shown(candidate)} cannot be read ({os_reason(err)})") from None
+            return load_source(candidate, extras=extras, groups=groups, packages=packages)
         raise BadInput(f"{path} has no pyproject.toml or requirements.txt")
     from venv_tui.services.sources.pylock import is_lock_path
 
@@ -132,10 +139,11 @@ def _worth_entering(path: str, name: str) -> bool:
 
 
 def _has_script_block(path: str) -> bool:
+    from venv_tui import files
+
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(_SNIFF_BYTES)
-    except OSError:
+        head, _ = files.read_head(path, _SNIFF_BYTES)
+    except files.BadInput:
         return False
     return re.search(rb"(?m)^# /// script\r?$", head) is not None
 
@@ -152,18 +160,21 @@ def _starts_as_script(text: str) -> bool:
 
 
 def read_text(path: str) -> str:
-    """The file's text (UTF-8, a BOM allowed, newlines made ``\\n``). Raises BadInput."""
+    """The file's text (UTF-8, a BOM allowed, newlines made ``\\n``), read through the one
+    bounded reader: a named pipe, a device or a folder is refused, never read. Raises BadInput."""
+    from venv_tui import files
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise BadInput(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise BadInput(f"{path} is a folder, not a file") from None
-    except PermissionError:
-        raise BadInput(f"{path} cannot be read (permission denied)") from None
-    except OSError as err:
-        raise BadInput(f"{path} cannot be read ({err.strerror or err})") from None
+        data = files.read_bytes(path, files.LIMIT_SOURCE)
+    except files.Unreadable as err:
+        from venv_tui.text import printable
+
+        raise BadInput(f"{printable(files.shown(path))} {unreadable_sentence(err.reason)}") from None
+    return decode(data, path)
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 (a BOM allowed) with newlines made ``\\n``; BadInput naming the line otherwise."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -173,7 +184,18 @@ def read_text(path: str) -> str:
             path=path,
             line=line,
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def unreadable_sentence(reason: str) -> str:
+    """files.Unreadable's reason as the end of a sentence about a path."""
+    if reason.startswith("not a regular file ("):
+        return f"is {reason[len('not a regular file (') : -1]}, not a file"
+    if reason.startswith(("does not exist", "larger than")):
+        return reason
+    return f"cannot be read ({reason})"
 
 
 def line_of(text: str, position: int) -> int:
@@ -187,11 +209,19 @@ def find_line(text: str, pattern: re.Pattern[str], start: int = 0) -> int | None
     return line_of(text, match.start()) if match else None
 
 
+def quoted(text: str, limit: int = 80) -> str:
+    """Text from a file as it goes into a message: one short line, control characters escaped
+    (a requirement or a group name can hold a terminal escape sequence)."""
+    from venv_tui.text import printable
+
+    return printable(shorten(text, limit))
+
+
 def invalid(what: str, text: str, err: Exception, *, path: str | None, line: int | None) -> BadInput:
     """BadInput "'B>>2' is not a valid requirement (packaging's reason)", the text cut short."""
     reason = str(err).strip().splitlines()[0] if str(err).strip() else "it cannot be read"
     return BadInput(
-        f"'{shorten(text)}' is not a valid {what} ({reason.rstrip('.')})", path=path, line=line
+        f"'{quoted(text)}' is not a valid {what} ({quoted(reason.rstrip('.'), 200)})", path=path, line=line
     )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,7 +14,9 @@ from textual.widgets import Static
 
 from venv_tui.model import Environment
 from venv_tui.ui.actions import bindings_for
+from venv_tui.ui.marks import floor_count, floor_line
 from venv_tui.ui.panels.base import Panel, Table, tilde
+from venv_tui.ui.state import FloorIndex
 
 LAMP_ON = "●"
 LAMP_OFF = "○"
@@ -41,23 +44,64 @@ def health_mark(env: Environment) -> Text:
     return Text.styled("ok", "green")
 
 
-def environment_row(env: Environment, lit: bool, home: str | None = None) -> tuple[Text, ...]:
+@dataclass(frozen=True)
+class Inventory:
+    """What the inventory knows of one floor, as the row and the note show it."""
+
+    size: int | None = None
+    used: float | None = None
+    note: str | None = None
+    keep: bool = False
+    found: str | None = None  # "numpy 1.26.4": it holds what "where is" asked for
+
+
+def size_text(size: int | None) -> Text:
+    if size is None:
+        return Text("…", "dim")
+    from venv_tui.services.sizes import format_size
+
+    return Text(format_size(size), justify="right")
+
+
+def environment_row(
+    env: Environment,
+    lit: bool,
+    home: str | None = None,
+    index: FloorIndex | None = None,
+    inventory: Inventory | None = None,
+) -> tuple[Text, ...]:
     broken = env.health == "broken"
     lamp = Text.styled(LAMP_ON, "bold yellow") if lit else Text.styled(LAMP_OFF, "dim")
     name_style = "bold red" if broken else ("bold" if lit else "")
     name = floor_name(env) if env.is_venv else f"{floor_name(env)} (base)"
+    inv = inventory or Inventory()
+    name_cell = Text.styled(name, name_style)
+    if inv.keep:
+        name_cell.append(" (keep)", "dim")
+    if inv.found is not None:
+        name_cell = Text.assemble(Text("◆ ", "bold cyan"), name_cell)
     health = health_mark(env)
+    count = floor_count(index)
+    if count:
+        health = Text.assemble(health, " ", count)
     return (
         lamp,
-        Text.styled(name, name_style),
+        name_cell,
         Text(env.python_version or "?"),
         Text(env.creator),
         health,
+        size_text(inv.size) if env.is_venv else Text(""),  # an interpreter is not one folder
         Text.styled(tilde(env.path, home), "dim"),
     )
 
 
-def describe(env: Environment, lit: bool, home: str | None = None) -> Text:
+def describe(
+    env: Environment,
+    lit: bool,
+    home: str | None = None,
+    index: FloorIndex | None = None,
+    inventory: Inventory | None = None,
+) -> Text:
     """The line under the table: where the floor is (the Path column may be cut at the right
     edge), then why a broken floor is broken, or where this one stands."""
     text = Text(tilde(env.path, home), style="dim")
@@ -83,7 +127,26 @@ def describe(env: Environment, lit: bool, home: str | None = None) -> Text:
         text.append("a base interpreter: its own site-packages")
     if env.problem and env.health == "ok":
         text.append(f" · {env.problem}", style="yellow")
+    if index is not None:
+        text.append(" · ")
+        text.append(floor_line(index))
+    if inventory is not None:
+        _inventory_line(text, inventory)
     return text
+
+
+def _inventory_line(text: Text, inv: Inventory) -> None:
+    if inv.found is not None:
+        text.append(f" · ◆ holds {inv.found}", "bold cyan")
+    if inv.used is not None:
+        import time
+
+        text.append(" · last used " + time.strftime("%Y-%m-%d", time.localtime(inv.used)), "dim")
+    if inv.keep:
+        text.append(" · kept", "bold")
+    if inv.note:
+        text.append(" · note: ", "dim")
+        text.append(inv.note)  # the user's words, from the state file: never markup
 
 
 class EnvironmentsPanel(Panel):
@@ -94,10 +157,15 @@ class EnvironmentsPanel(Panel):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("floors")
 
     home: str | None = None
+    # What the index said per floor, and the running check's progress: set by the flows.
+    index: Mapping[str, FloorIndex] = {}
+    inventory: Mapping[str, Inventory] = {}
+    progress: str | None = None
+    _shown: tuple[Sequence[Environment], str | None] = ((), None)
 
     def compose(self) -> ComposeResult:
         table = Table(id="environments-table")
-        table.set_columns("", "Name", "Python", "Creator", "Health", "Path")
+        table.set_columns("", "Name", "Python", "Creator", "Health", "Size", "Path")
         yield table
         yield Static("", id="environment-note", classes="note")
 
@@ -109,25 +177,55 @@ class EnvironmentsPanel(Panel):
         home: str | None = None,
     ) -> None:
         self.home = home
+        self._shown = (environments, active)
         table = self.table
         table.reset()
         for env in environments:
-            table.add_row(*environment_row(env, env.path == active, home), key=env.path)
+            table.add_row(
+                *environment_row(
+                    env, env.path == active, home, self.index.get(env.path), self.inventory.get(env.path)
+                ),
+                key=env.path,
+            )
         table.move_to_key(selected)
-        broken = sum(1 for e in environments if e.health == "broken")
-        stale = sum(1 for e in environments if e.health == "stale")
-        subtitle = f"{len(environments)} floors"
-        subtitle += f" · {broken} broken" if broken else ""
-        subtitle += f" · {stale} stale" if stale else ""
-        self.border_subtitle = subtitle
+        self.show_progress(self.progress)
         self.note(environments, active)
 
     def note(self, environments: Sequence[Environment], active: str | None) -> None:
         key = self.table.selected_key()
         env = next((e for e in environments if e.path == key), None)
+        if env is None:
+            self.query_one("#environment-note", Static).update("")
+            return
+        inventory = self.inventory.get(env.path)
         self.query_one("#environment-note", Static).update(
-            describe(env, env.path == active, self.home) if env is not None else ""
+            describe(env, env.path == active, self.home, self.index.get(env.path), inventory)
         )
+
+    def show_progress(self, progress: str | None) -> None:
+        """The subtitle: how many floors, how many broken, the index check under way."""
+        self.progress = progress
+        environments = self._shown[0]
+        broken = sum(1 for e in environments if e.health == "broken")
+        stale = sum(1 for e in environments if e.health == "stale")
+        subtitle = f"{len(environments)} floors"
+        subtitle += f" · {broken} broken" if broken else ""
+        subtitle += f" · {stale} stale" if stale else ""
+        if progress is not None:
+            subtitle += f" · index: {progress} (x stops)"
+        self.border_subtitle = subtitle
+
+    def show_inventory(self, inventory: Mapping[str, Inventory]) -> None:
+        """Sizes, last uses, notes, keep and "where" marks, on the floors as shown."""
+        self.inventory = inventory
+        environments, active = self._shown
+        self.show(environments, active, self.table.selected_key(), self.home)
+
+    def show_index(self, index: Mapping[str, FloorIndex], progress: str | None) -> None:
+        """The index's counts and the running check's progress, on the floors as shown."""
+        self.index, self.progress = index, progress
+        environments, active = self._shown
+        self.show(environments, active, self.table.selected_key(), self.home)
 
     def selected_path(self) -> str | None:
         return self.table.selected_key()

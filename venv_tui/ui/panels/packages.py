@@ -68,6 +68,13 @@ def package_rows(packages: PackageSet) -> PackageRows:
     return PackageRows(rows)
 
 
+def _marked(row: Row, mark: tuple[Text, Text] | None) -> Row:
+    dist, (name, version, flag) = row
+    if mark is None:
+        return row
+    return dist, (name, version, Text.assemble(flag, " " if flag.plain else "", mark[0]))
+
+
 def matches(dist: Distribution, text: str) -> bool:
     return not text or text.lower() in dist.name.lower()
 
@@ -127,6 +134,8 @@ class PackagesPanel(Panel):
         self._filter_timer: Timer | None = None
         self._rows: Sequence[Row] | None = None
         self._by_key: dict[str, Distribution] | None = None
+        # The index's marks per floor and package (canonical name), set by the index flow.
+        self.index_marks: Mapping[str, Mapping[str, tuple[Text, Text]]] = {}
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter by name (esc clears)", id="package-filter")
@@ -172,6 +181,9 @@ class PackagesPanel(Panel):
             self._rows = package_rows(self.packages)
         text = self.filter_text
         shown = [row for row in self._rows if matches(row[0], text)] if text else self._rows
+        marks = self.index_marks.get(self.env_path or "")
+        if marks:
+            shown = [_marked(row, marks.get(canonical(row[0].name))) for row in shown]
         # One batch, then one refresh: thousands of rows stay smooth.
         batch: Batch | list[tuple[str, Sequence[Text]]]
         if shown is self._rows and isinstance(shown, PackageRows):
@@ -200,6 +212,9 @@ class PackagesPanel(Panel):
         dist = self.selected()
         if dist is not None:
             text = detail(dist, self._required_by.get(canonical(dist.name), ()))
+            mark = self.index_marks.get(self.env_path or "", {}).get(canonical(dist.name))
+            if mark is not None:
+                text = Text.assemble(mark[1], "\n", text)  # first: the detail's end may be cut
             if self.packages.problems:
                 # Entries that could not be read are in no row: their sentences stay in view.
                 text = Text.assemble(
@@ -213,6 +228,15 @@ class PackagesPanel(Panel):
         else:
             where = ", ".join(os.path.basename(d) for d in self.packages.site.own_dirs)
             _update(widget, f"nothing installed in {where or 'this environment'}")
+
+    def set_marks(self, marks: Mapping[str, Mapping[str, tuple[Text, Text]]]) -> None:
+        """The index's marks (outdated, vulnerable) per floor; the shown list is redrawn."""
+        self.index_marks = marks
+        if self.packages is not None:
+            keep = self.table.selected_key()
+            self._fill()
+            self.table.move_to_key(keep)
+            self.show_detail()
 
     def open_filter(self) -> None:
         box = self.query_one("#package-filter", Input)
