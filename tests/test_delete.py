@@ -184,8 +184,10 @@ def test_a_missing_path_and_a_path_too_long(tmp_path) -> None:
 def base_interpreters() -> list[str]:
     found = [os.path.realpath(sys.executable)]
     base = getattr(sys, "_base_executable", None)
-    if base:
-        found.append(base)  # often a link (python3 -> python3.11): still not "a symbolic link"
+    # Often a link (python3 -> python3.11): still not "a symbolic link". Python 3.10 inside a
+    # venv names the venv's own python here, which is no base interpreter.
+    if base and not os.path.abspath(base).startswith(os.path.abspath(sys.prefix) + os.sep):
+        found.append(base)
     found.append(sys.base_prefix)  # the installation's folder
     return found
 

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
 from textual.css.query import NoMatches
+from textual.lazy import Lazy
 from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 from textual.worker import Worker, get_current_worker
 
@@ -109,18 +110,31 @@ class MainScreen(InventoryFlows):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The breakpoint classes Textual would add at the first resize, set before the first
+        # styling: otherwise every node is styled and laid out twice before the first frame.
+        width, height = self.app.size
+        for dimension, breakpoints in (
+            (width, self.app.HORIZONTAL_BREAKPOINTS or []),
+            (height, self.app.VERTICAL_BREAKPOINTS or []),
+        ):
+            for name in self._get_breakpoint_classes(dimension, breakpoints):
+                self.set_class(True, name, update=False)
         yield Static(Text("venv-tui · scanning…"), id="status")
-        yield PanelTabs(
-            *(Tab(p.SHORT, id=f"tab-{p.PANEL_ID}") for p in _panel_classes()),
-            active=f"tab-{self.current_panel}",
-            id="panel-tabs",
+        # The tabs (shown on narrow screens) and the footer are mounted after the first frame:
+        # the panels show sooner.
+        yield Lazy(
+            PanelTabs(
+                *(Tab(p.SHORT, id=f"tab-{p.PANEL_ID}") for p in _panel_classes()),
+                active=f"tab-{self.current_panel}",
+                id="panel-tabs",
+            )
         )
         with Container(id="main"):
-            yield InterpretersPanel()
-            yield PackagesPanel()
-            yield EnvironmentsPanel()
-            yield ScriptsPanel()
-        yield Footer(compact=True)
+            for panel in (InterpretersPanel(), PackagesPanel(), EnvironmentsPanel(), ScriptsPanel()):
+                # Styled once as current, rather than restyled at mount.
+                panel.set_class(self.current_panel == panel.PANEL_ID, "current")
+                yield panel
+        yield Lazy(Footer(compact=True))
 
     def panel(self, panel_id: str) -> Panel:
         return self.query_one(f"#{panel_id}", Panel)
@@ -128,11 +142,15 @@ class MainScreen(InventoryFlows):
     def on_mount(self) -> None:
         self._set_current("environments")
         self.panel("environments").focus_main()
-        if self.options.live:
+        # Paint the empty house first, then start the watcher and read the disk: the first
+        # frame never waits.
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        if self.options.live and self.is_attached:
             self.watcher = Watcher(self._post_watch, self.options.poll_interval)
             self.watcher.start()
-        # Paint the empty house first, then read the disk: the first frame never waits.
-        self.call_after_refresh(self.scan)
+        self.scan()
 
     def _post_watch(self, groups: frozenset[WatchKey]) -> None:
         self.post_message(WatchChanged(groups))  # thread-safe: called on the watcher's thread
@@ -242,7 +260,8 @@ class MainScreen(InventoryFlows):
                     exit_on_error=False,
                 )
 
-    @work(thread=True, exclusive=True, group="checks", exit_on_error=False)
+    # A description, so that Textual does not repr the arguments (5000 packages) on the UI thread.
+    @work(thread=True, exclusive=True, group="checks", exit_on_error=False, description="checks")
     def _run_checks(self, env_path: str, packages: PackageSet, sources: tuple[str, ...]) -> None:
         results, env_check = readers.check_robots(self.services, packages, sources)
         if not get_current_worker().is_cancelled:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.widgets import DataTable
+from textual.widgets._data_table import ColumnKey, Row, RowKey
 
 from venv_tui.ui.messages import PanelFocused
 
@@ -19,6 +23,38 @@ def tilde(path: str, home: str | None) -> str:
     if home and home != "/" and (path == home or path.startswith(home.rstrip("/") + "/")):
         return "~" + path[len(home.rstrip("/")) :]
     return path
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Rows in the shape DataTable keeps them, made off the UI thread by :func:`prepare`."""
+
+    columns: tuple[str, ...]
+    cells: Sequence[tuple[str, Sequence[Text]]]
+    locations: dict[RowKey, int]
+    data: dict[RowKey, dict[ColumnKey, Text]]
+    rows: dict[RowKey, Row]
+    widths: tuple[int, ...]
+
+
+def prepare(rows: Sequence[tuple[str, Sequence[Text]]], columns: Sequence[str]) -> Batch:
+    """The dictionaries a :class:`Table` with these column labels keeps for ``rows`` (unique
+    keys), and the widest cell of each column. Pure: runs in a worker."""
+    column_keys = [ColumnKey(label) for label in columns]
+    widths = [0] * len(column_keys)
+    locations: dict[RowKey, int] = {}
+    data: dict[RowKey, dict[ColumnKey, Text]] = {}
+    table_rows: dict[RowKey, Row] = {}
+    for index, (key, cells) in enumerate(rows):
+        row_key = RowKey(key)
+        locations[row_key] = index
+        data[row_key] = dict(zip(column_keys, cells, strict=False))
+        table_rows[row_key] = Row(row_key, 1, None, False)
+        for column, cell in enumerate(cells):
+            length = cell.cell_len
+            if length > widths[column]:
+                widths[column] = length
+    return Batch(tuple(columns), rows, locations, data, table_rows, tuple(widths))
 
 
 class Table(DataTable):
@@ -63,47 +99,48 @@ class Table(DataTable):
                     column.content_width = width
         return row_key
 
-    def fill(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
-        """Append many rows at once (unique keys), for thousands of packages.
+    def fill(self, rows: Sequence[tuple[str, Sequence[Text]]] | Batch) -> None:
+        """Show many rows at once (unique keys), for thousands of packages.
 
-        ``add_row`` re-validates the cursor through a reactive for every row, which is most of
-        its cost; this does the same bookkeeping for the whole batch and moves the cursor once.
+        ``rows`` may be a :class:`Batch` made off the UI thread with :func:`prepare`; then the UI
+        thread only merges dictionaries. DataTable's own path re-validates the cursor for every
+        row and measures every cell again when idle, which for 5000 rows held the UI thread for
+        a large fraction of a second.
         """
-        from textual.widgets._data_table import Row, RowKey
-
-        was_empty = self.row_count == 0
+        batch = rows if isinstance(rows, Batch) else prepare(rows, getattr(self, "_labels", ()))
         columns = getattr(self, "_ordered", None) or self.ordered_columns
-        keys = [c.key for c in columns]
-        widths = [c.content_width for c in columns]
-        for key, cells in rows:
-            row_key = RowKey(key)
-            self._row_locations[row_key] = len(self.rows)
-            self._data[row_key] = dict(zip(keys, cells, strict=False))
-            self.rows[row_key] = Row(row_key, 1, None, False)
-            self._new_rows.add(row_key)
-            for index, cell in enumerate(cells):
-                if cell.cell_len > widths[index]:
-                    widths[index] = cell.cell_len
-        for column, width in zip(columns, widths, strict=True):
-            if column.auto_width:
+        if self.row_count or [c.key.value for c in columns] != list(batch.columns):
+            for key, cells in batch.cells:  # rare: rows appended, or columns of another shape
+                self.add_row(*cells, key=key)
+            return
+        self._row_locations = TwoWayDict(dict(batch.locations))
+        self._data.update(batch.data)
+        self.rows.update(batch.rows)
+        for column, width in zip(columns, batch.widths, strict=True):
+            if column.auto_width and width > column.content_width:
                 column.content_width = width
-        self._require_update_dimensions = True
-        self.cursor_coordinate = self.cursor_coordinate
-        if was_empty and self.row_count and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()
         self._update_count += 1
-        self.check_idle()
+        self.cursor_coordinate = self.cursor_coordinate
+        if self.row_count and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        # What DataTable's idle pass would compute, without measuring the cells again.
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width + self._row_label_column_width, self.row_count + header)
+        self.refresh()
 
     def set_columns(self, *labels: str) -> None:
         self._labels = labels
-        self.add_columns(*labels)
+        for label in labels:
+            self.add_column(label, key=label)  # known keys: a Batch can be made elsewhere
         self._ordered = list(self.ordered_columns)  # looked up once, not once per row
 
     def reset(self) -> None:
         """Empty the table, columns too, so that widths are measured again from the new rows
         (a plain ``clear()`` sometimes kept the header-only widths of the first fill)."""
         self.clear(columns=True)
-        self.add_columns(*getattr(self, "_labels", ()))
+        for label in getattr(self, "_labels", ()):
+            self.add_column(label, key=label)
         self._ordered = list(self.ordered_columns)
 
     def selected_key(self) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -16,7 +16,10 @@ from textual.widgets import Input, Static
 
 from venv_tui.model import Distribution, PackageSet
 from venv_tui.ui.actions import bindings_for
-from venv_tui.ui.panels.base import Panel, Table
+from venv_tui.ui.panels.base import Batch, Panel, Table, prepare
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
 
 FILTER_DELAY = 0.15  # seconds of quiet typing before the package filter applies
 
@@ -44,15 +47,25 @@ def flags(dist: Distribution) -> str:
 
 
 Row = tuple[Distribution, tuple[Text, Text, Text]]
+COLUMNS = ("Name", "Version", "Flags")
 
 
-def package_rows(packages: PackageSet) -> list[Row]:
+class PackageRows(list[Row]):
+    """Every package's cells, and the table's rows for all of them (:class:`Batch`), both made
+    once per reading in the reading worker: the UI thread only places them."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        super().__init__(rows)
+        self.batch = prepare([(dist.metadata_path, cells) for dist, cells in rows], COLUMNS)
+
+
+def package_rows(packages: PackageSet) -> PackageRows:
     """The cells of every package, made once per reading (in the reading worker)."""
     rows: list[Row] = []
     for dist in packages.distributions:
         style = "red" if dist.problem else ("dim" if dist.inherited else "")
         rows.append((dist, (Text(dist.name, style), Text(dist.version, style), Text(flags(dist), "dim"))))
-    return rows
+    return PackageRows(rows)
 
 
 def _marked(row: Row, mark: tuple[Text, Text] | None) -> Row:
@@ -91,6 +104,18 @@ def detail(dist: Distribution, required_by: Sequence[str]) -> Text:
     return text
 
 
+def _update(widget: Static, content: Text | str) -> None:
+    """Show ``content``, laying the screen out again only when the box's height changes: a
+    cursor move in a long list then repaints the box alone, not the whole screen."""
+    width = widget.content_size.width
+    rules = cast("RulesMap", widget.styles)  # what Widget.get_content_height passes too
+    before = widget.visual.get_height(rules, width) if width else -1
+    widget.update(content, layout=False)
+    if not width or widget.visual.get_height(rules, width) != before:
+        widget.clear_cached_dimensions()
+        widget.refresh(layout=True)
+
+
 class PackagesPanel(Panel):
     PANEL_ID = "packages"
     TITLE = "Packages · robots on this floor"
@@ -107,7 +132,7 @@ class PackagesPanel(Panel):
         # cursor move looks one name up.
         self._required_by: Mapping[str, tuple[str, ...]] = {}
         self._filter_timer: Timer | None = None
-        self._rows: list[Row] | None = None
+        self._rows: Sequence[Row] | None = None
         self._by_key: dict[str, Distribution] | None = None
         # The index's marks per floor and package (canonical name), set by the index flow.
         self.index_marks: Mapping[str, Mapping[str, tuple[Text, Text]]] = {}
@@ -115,7 +140,7 @@ class PackagesPanel(Panel):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter by name (esc clears)", id="package-filter")
         table = Table(id="packages-table")
-        table.set_columns("Name", "Version", "Flags")
+        table.set_columns(*COLUMNS)
         yield table
         yield Static("", id="package-detail", classes="detail")
 
@@ -135,7 +160,7 @@ class PackagesPanel(Panel):
         same_env = env_path == self.env_path
         self.env_path = env_path
         self.packages = packages
-        self._rows = list(rows) if rows is not None else None
+        self._rows = rows if isinstance(rows, PackageRows) else (list(rows) if rows is not None else None)
         self._by_key = None
         self._required_by = required_by if required_by is not None else {}
         self.border_title = f"Packages · robots on {env_label}"
@@ -160,7 +185,12 @@ class PackagesPanel(Panel):
         if marks:
             shown = [_marked(row, marks.get(canonical(row[0].name))) for row in shown]
         # One batch, then one refresh: thousands of rows stay smooth.
-        table.fill([(dist.metadata_path, cells) for dist, cells in shown])
+        batch: Batch | list[tuple[str, Sequence[Text]]]
+        if shown is self._rows and isinstance(shown, PackageRows):
+            batch = shown.batch  # made in the reading worker
+        else:
+            batch = [(dist.metadata_path, cells) for dist, cells in shown]
+        table.fill(batch)
         total = len(self.packages.distributions)
         count = f"{len(shown)} of {total}" if self.filter_text else f"{total}"
         self.border_subtitle = f"{count} packages" + (
@@ -190,14 +220,14 @@ class PackagesPanel(Panel):
                 text = Text.assemble(
                     Text.styled("\n".join(self.packages.problems), "red"), "\n", text
                 )
-            widget.update(text)
+            _update(widget, text)
         elif self.packages.problems:
-            widget.update(Text.styled("\n".join(self.packages.problems), "red"))
+            _update(widget, Text.styled("\n".join(self.packages.problems), "red"))
         elif self.filter_text:
-            widget.update(f"no package matches “{self.filter_text}”")
+            _update(widget, f"no package matches “{self.filter_text}”")
         else:
             where = ", ".join(os.path.basename(d) for d in self.packages.site.own_dirs)
-            widget.update(f"nothing installed in {where or 'this environment'}")
+            _update(widget, f"nothing installed in {where or 'this environment'}")
 
     def set_marks(self, marks: Mapping[str, Mapping[str, tuple[Text, Text]]]) -> None:
         """The index's marks (outdated, vulnerable) per floor; the shown list is redrawn."""
