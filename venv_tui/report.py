@@ -258,6 +258,13 @@ def python3_words(python3: Mapping[str, str | None]) -> str:
     if env:
         on = f", which runs on {base}" if base else ""
         return f"`python3` runs {path}: the environment {env} comes first on PATH{on}."
+    import os
+
+    if base and os.path.realpath(base) != os.path.realpath(path):  # a pyenv shim, a link
+        return (
+            f"`python3` is {path}, which runs the base interpreter {base} "
+            "(no environment comes first on PATH)."
+        )
     return f"`python3` runs {path}, a base interpreter (no environment comes first on PATH)."
 
 
