@@ -98,7 +98,7 @@ def test_marks_for_clean_up_refuse_what_must_stay_and_count_what_is_freed() -> N
     house = S.House(floors=ENVIRONMENTS, lit=FLOOR[1], kept=frozenset({FLOOR[3]}))
     floor = {e.path: e for e in ENVIRONMENTS}
     assert T.mark_refusal(house, floor[FLOOR[2]]) is None
-    assert "kept" in (T.mark_refusal(house, floor[FLOOR[3]]) or "")
+    assert "marked keep" in (T.mark_refusal(house, floor[FLOOR[3]]) or "")
     assert "active" in (T.mark_refusal(house, floor[FLOOR[1]]) or "")
     assert "base interpreter" in (T.mark_refusal(house, BASE_ENV) or "")
     managed = S.replace(floor[FLOOR[2]], source="pipx")
@@ -121,7 +121,7 @@ async def test_space_marks_a_floor_and_refuses_the_lit_one() -> None:
         await pilot.press("space")
         await settle(pilot)
         assert app.screen.house.marked == frozenset()
-        assert any("active floor" in str(n.message) for n in app._notifications)
+        assert any("the active environment" in str(n.message) for n in app._notifications)
         other = next(p for p in (FLOOR[2], FLOOR[3]) if p != lit)
         app.screen.query_one("#environments-table", Table).move_to_key(other)
         await settle(pilot)

@@ -105,6 +105,23 @@ def _days(seconds: float) -> int:
     return int(seconds // DAY)
 
 
+def why_it_stays(env: Environment, *, keep: bool, active: bool, include_managed: bool = False) -> str | None:
+    """Why a floor is never offered for clean-up, in the words every client shows (the CLI's
+    ``clean``, the app's marks); None when nothing but the delete guard can still say no."""
+    from venv_tui.services.actions.delete import BASE_INTERPRETER
+
+    if not env.is_venv:
+        return BASE_INTERPRETER.removeprefix("is ")
+    if active or env.active:
+        return "the active environment"
+    if keep:
+        return "marked keep"
+    command = managed_command(env)
+    if command is not None and not include_managed:
+        return f"managed by {env.source}; remove it with: {command}"
+    return None
+
+
 def reasons_for(facts: Facts, filters: Filters, now: float) -> tuple[str, ...] | None:
     """Why the floor matches, one phrase per filter, or None when one filter does not hold."""
     env = facts.env
@@ -161,17 +178,13 @@ def select(
         plan = facts.plan
         command = getattr(plan, "command", None) or managed_command(env)
         owner = getattr(plan, "managed_by", None) or env.source
-        if not env.is_venv:
-            skipped = "a base interpreter, not an environment: remove it with the tool that installed it"
-        elif real in guarded:
+        if env.is_venv and real in guarded:
             skipped = guarded[real]
-        elif env.active:
-            skipped = "the active environment"
-        elif facts.keep:
-            skipped = "marked keep"
-        elif command is not None and not include_managed:
+        elif plan is not None and plan.command and not include_managed:
             skipped = f"managed by {owner}; remove it with: {command}"
-        elif facts.refused is not None:
+        else:
+            skipped = why_it_stays(env, keep=facts.keep, active=False, include_managed=include_managed)
+        if skipped is None and facts.refused is not None:
             skipped = facts.refused
         if plan is not None:
             links = tuple(plan.links)

@@ -61,18 +61,10 @@ def built_on(house: House) -> dict[str, list[str]]:
 
 def mark_refusal(house: House, env: Environment) -> str | None:
     """Why ``env`` cannot be marked for clean-up, in one sentence; None: it can."""
-    from venv_tui.services.clean import MANAGED_SOURCES
+    from venv_tui.services.clean import why_it_stays
 
-    name = env.name
-    if not env.is_venv:
-        return f"{name} is a base interpreter, not an environment: it is never cleaned up"
-    if env.path in house.kept:
-        return f"{name} is kept (K takes the mark off)"
-    if env.path == house.lit or env.active:
-        return f"{name} is the active floor: light the lamp elsewhere first"
-    if env.source in MANAGED_SOURCES:
-        return f"{name} belongs to {env.source}: remove it with {env.source} itself"
-    return None
+    reason = why_it_stays(env, keep=env.path in house.kept, active=env.path == house.lit)
+    return f"{env.name}: {reason}" if reason else None
 
 
 def clean_marked(house: House, path: str) -> House:
