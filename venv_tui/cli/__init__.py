@@ -156,8 +156,8 @@ def _services(*, headless: bool = False) -> Services:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Open the TUI (imports textual; only here)."""
-    services = _services()
+    """Open the TUI (imports textual; only here). Only the PATH argument is looked at before the
+    first frame; the config is read by the app right after it (``make``)."""
     watch: list[str] = []
     project: str | None = None
     roots = list(args.root)
@@ -168,19 +168,25 @@ def run_app(args: argparse.Namespace) -> int:
         sys.stderr.write("Building the article's house (offline, first time only)...\n")
         project, watch = prepare_demo(cache_dir())
         roots.append(project)
-        services.cwd = project
     else:
         # No PATH: the current folder is the project, watched like any other.
         path = os.path.abspath(existing(args.path or ".", "the path"))
         if os.path.isdir(path):
             project = path
-            services.cwd = path
         else:
             watch.append(path)
             project = os.path.dirname(path)
+    cwd = project if args.demo or not watch else None
+
+    def make() -> Services:
+        services = _services()
+        if cwd is not None:
+            services.cwd = cwd
+        return services
+
     from venv_tui.ui.app import run
 
-    return run(services, watch=watch, project=project, roots=roots, demo=args.demo)
+    return run(make, watch=watch, project=project, roots=roots, demo=args.demo)
 
 
 def _leave(code: int) -> NoReturn:
