@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
+from textual.screen import Screen
 
 from venv_tui.ui.options import Options
 
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 
 
-FRAME_MODE = "frame"
 MAIN_MODE = "main"
 
 
@@ -62,15 +62,7 @@ class VenvTuiApp(App[int]):
         """``services``: the object, or a function making it (called in a worker after the first
         frame when ``frame_first``). ``frame_first``: paint the house's frame before the main
         screen is imported (the command line's start; tests open the main screen at once)."""
-        if frame_first:
-            # Start in a mode of the frame's own, so that the main screen can take its place and
-            # the frame be removed (Textual cannot replace or remove the default mode's screen).
-            self.DEFAULT_MODE = FRAME_MODE  # type: ignore[misc]  # read once, by App.__init__
         super().__init__()
-        if frame_first:
-            from venv_tui.ui.frame import FrameScreen
-
-            self.add_mode(FRAME_MODE, lambda: FrameScreen(self._load_main))
         self._make_services = services if callable(services) else None
         self.services: HouseServices | None = None if callable(services) else services
         self.frame_first = frame_first
@@ -88,7 +80,11 @@ class VenvTuiApp(App[int]):
         # Replaces the create form's disk check (pictures must not depend on the drawing machine).
         self.location_check: Callable[[str, str], tuple[str, str | None]] | None = None
 
-    def get_default_screen(self) -> MainScreen:
+    def get_default_screen(self) -> Screen[Any]:
+        if self.frame_first:
+            from venv_tui.ui.frame import FrameScreen
+
+            return FrameScreen(self._load_main)
         return self._main_screen(self._built_services())
 
     def _built_services(self) -> HouseServices:
@@ -115,9 +111,13 @@ class VenvTuiApp(App[int]):
 
     def _open_main(self, services: HouseServices) -> None:
         screen = self._main_screen(services)
+        # A mode of its own: Textual cannot replace the default mode's first screen (and a named
+        # mode for the frame would make the first frame restyle everything once more). The frame
+        # stays behind in the default mode, emptied and never shown again.
+        frame = self.screen
         self.add_mode(MAIN_MODE, lambda: screen)
         self.switch_mode(MAIN_MODE)
-        self.remove_mode(FRAME_MODE)
+        frame.remove_children()
         # The app's own queries (app.query_one) look in the screen it composed first: the main
         # screen from now on, as when it opens at once.
         self._compose_screen = screen
