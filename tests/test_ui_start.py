@@ -3,6 +3,7 @@ its tables, flows and dialogs and the services are imported; then the main scree
 
 from __future__ import annotations
 
+import gc
 import os
 import pty
 import select
@@ -178,3 +179,15 @@ def test_the_command_paints_the_frame_then_reads_the_config(tmp_path) -> None:
         except (ProcessLookupError, ChildProcessError):
             pass
         os.close(fd)
+
+
+async def test_the_collector_paused_for_the_start_is_on_again_with_the_main_screen() -> None:
+    gc.disable()
+    try:
+        app = demo_app(services=FakeServices, frame_first=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+            assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -11,6 +11,7 @@ it and take its place.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -66,6 +67,8 @@ class VenvTuiApp(App[int]):
         self._make_services = services if callable(services) else None
         self.services: HouseServices | None = None if callable(services) else services
         self.frame_first = frame_first
+        # Paused by the command line for the start-up: on again once the main screen is up.
+        self._collector_paused = frame_first and not gc.isenabled()
         self.options = Options(
             watch=tuple(watch),
             project=project,
@@ -121,6 +124,8 @@ class VenvTuiApp(App[int]):
         # The app's own queries (app.query_one) look in the screen it composed first: the main
         # screen from now on, as when it opens at once.
         self._compose_screen = screen
+        if self._collector_paused:
+            gc.enable()
         warning = services.config.warning
         if warning:
             self.notify(warning, title="Config", severity="warning", markup=False)
