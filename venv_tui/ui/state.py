@@ -17,6 +17,8 @@ from venv_tui.model import (
     AuditReport,
     CheckResult,
     Environment,
+    FloorAudit,
+    FloorOutdated,
     Interpreter,
     OutdatedReport,
     PackageSet,
@@ -66,7 +68,7 @@ class FloorIndex:
     outdated: Mapping[str, str] = field(default_factory=dict)
     vulnerable: Mapping[str, tuple[Vulnerability, ...]] = field(default_factory=dict)
     cached_at: float | None = None  # the oldest cached answer used (epoch seconds)
-    problem: str | None = None  # the floor could not be read
+    problem: str | None = None  # the floor could not be read, or nothing on it was checked
 
     @property
     def counts(self) -> tuple[int, int]:
@@ -386,6 +388,13 @@ def index_finished(house: House) -> House:
     return replace(house, index_progress=None)
 
 
+def _nothing_checked(floor: FloorOutdated | FloorAudit, problem: str | None) -> str | None:
+    """Why a floor of which nothing got an answer is "not checked", never "up to date"."""
+    if floor.unchecked and not floor.checked:
+        return problem or "the server knows none of its releases"
+    return None
+
+
 def outdated_found(house: House, report: OutdatedReport) -> House:
     """Newer versions per floor: each floor's marks replace its earlier ones (a cancelled check
     keeps what it had for the floors it did not reach)."""
@@ -396,7 +405,7 @@ def outdated_found(house: House, report: OutdatedReport) -> House:
             old,
             outdated={_canonical(p.name): p.latest for p in floor.packages},
             cached_at=floor.cached_at,
-            problem=floor.problem,
+            problem=floor.problem or _nothing_checked(floor, report.problem),
         )
     return replace(house, index=index)
 
@@ -409,7 +418,7 @@ def audited(house: House, report: AuditReport) -> House:
         index[floor.environment] = replace(
             old,
             vulnerable={_canonical(p.name): p.vulnerabilities for p in floor.packages},
-            problem=old.problem or floor.problem,
+            problem=old.problem or floor.problem or _nothing_checked(floor, report.problem),
         )
     return replace(house, index=index)
 
