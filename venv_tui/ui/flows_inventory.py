@@ -6,7 +6,7 @@ Nothing here runs on the UI thread longer than a frame: every read is a thread w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -108,23 +108,28 @@ class InventoryFlows(IndexFlows):
 
     # -- keep and note ---------------------------------------------------------------------
 
+    async def _store_mark(self, path: str, write: Callable[[], tuple[object, str | None]]) -> None:
+        """Write a floor's mark to the state file in a thread; a failure or the file's warning
+        is one notification (the mark still holds for this session)."""
+
+        def store() -> str | None:
+            try:
+                _mark, warning = write()
+            except Exception as err:
+                return _sentence(err, path)
+            return warning
+
+        error = await self.run_worker(store, thread=True, group="marks").wait()
+        if error:
+            self.app.notify(error, severity="warning", markup=False)
+
     @work(group="flow", exit_on_error=False)
     async def action_keep(self) -> None:
         env, services = self._need_floor(), self._need_inventory()
         if env is None or services is None:
             return
         keep = env.path not in self.house.kept
-
-        def store() -> str | None:
-            try:
-                _mark, warning = services.set_keep(env.path, keep)
-            except Exception as err:
-                return _sentence(err, env.path)
-            return warning
-
-        error = await self.run_worker(store, thread=True, group="marks").wait()
-        if error:
-            self.app.notify(error, severity="warning", markup=False)
+        await self._store_mark(env.path, lambda: services.set_keep(env.path, keep))
         self.house = S.kept_marked(self.house, env.path, keep)
         self.render_inventory()
         self.app.notify(
@@ -151,17 +156,7 @@ class InventoryFlows(IndexFlows):
         if answer is None:
             return
         note = " ".join(answer.split()) or None
-
-        def store() -> str | None:
-            try:
-                _mark, warning = services.set_note(env.path, note)
-            except Exception as err:
-                return _sentence(err, env.path)
-            return warning
-
-        error = await self.run_worker(store, thread=True, group="marks").wait()
-        if error:
-            self.app.notify(error, severity="warning", markup=False)
+        await self._store_mark(env.path, lambda: services.set_note(env.path, note))
         self.house = S.noted(self.house, env.path, note)
         self.render_inventory()
 
