@@ -78,13 +78,26 @@ class InventoryFlows(IndexFlows):
         self.house = S.sized(self.house, sizes, used)
         self.render_inventory()
 
+    def tidy_marks(self) -> None:
+        """What both panels show of tidying the house, from the house: the floors built on each
+        interpreter (counted in the interpreters' rows, named in the breakage lines of both
+        panels) and the floors marked for clean-up (each row's mark, the border's count)."""
+        from venv_tui.ui.panels import EnvironmentsPanel, InterpretersPanel
+
+        built = T.built_on(self.house)
+        self.query_one(InterpretersPanel).built = built
+        floors = self.query_one(EnvironmentsPanel)
+        floors.built = built
+        floors.marked = T.marked_line(self.house)  # measured sizes count in what is freed
+        floors.clean_up = self.house.marked
+
     def render_inventory(self) -> None:
         from venv_tui.ui.panels import EnvironmentsPanel
 
         house = self.house
         found = house.found
         panel = self.query_one(EnvironmentsPanel)
-        panel.marked = T.marked_line(house)  # the sizes just measured count in what is freed
+        self.tidy_marks()
         panel.show_inventory(
             {
                 e.path: FloorInventory(
