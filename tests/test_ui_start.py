@@ -45,12 +45,17 @@ def test_the_frame_has_the_panels_titles_in_the_main_screens_order() -> None:
 def test_the_app_module_imports_no_table_flow_or_dialog() -> None:
     """What the first frame needs is what a bare Textual app imports, and the frame."""
     probe = (
-        "import sys, venv_tui.ui.app, venv_tui.cli;"
+        "import sys, venv_tui.ui.app, venv_tui.ui.frame, venv_tui.cli;"
         "print(sorted(m for m in sys.modules if m.startswith(('venv_tui.ui.', 'venv_tui.services',"
         " 'textual.widgets._data_table', 'textual.widgets._footer', 'venv_tui.config'))))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
-    assert out.stdout.strip() == "['venv_tui.ui.app', 'venv_tui.ui.options']", out.stdout
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert (
+        out.stdout.strip()
+        == "['venv_tui.ui.actions', 'venv_tui.ui.app', 'venv_tui.ui.frame', 'venv_tui.ui.options']"
+    ), out.stdout
 
 
 async def test_the_frame_comes_first_then_the_main_screen_with_the_house() -> None:
@@ -94,7 +99,9 @@ async def test_the_frame_comes_first_then_the_main_screen_with_the_house() -> No
 async def test_a_config_warning_is_shown_once_the_main_screen_opens() -> None:
     def make() -> FakeServices:
         services = FakeServices()
-        services.config = Config(warning="config.toml line 3: expected '=' after a key; the defaults are used")
+        services.config = Config(
+            warning="config.toml line 3: expected '=' after a key; the defaults are used"
+        )
         return services
 
     app = demo_app(services=make, frame_first=True)

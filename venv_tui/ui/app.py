@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     from venv_tui.ui.protocol import HouseServices
     from venv_tui.ui.state import House
 
-
-
 MAIN_MODE = "main"
 
 
@@ -117,7 +115,7 @@ class VenvTuiApp(App[int]):
         # A mode of its own: Textual cannot replace the default mode's first screen (and a named
         # mode for the frame would make the first frame restyle everything once more). The frame
         # stays behind in the default mode, emptied and never shown again.
-        frame = self.screen
+        frame = self.screen_stack[0]
         self.add_mode(MAIN_MODE, lambda: screen)
         self.switch_mode(MAIN_MODE)
         frame.remove_children()

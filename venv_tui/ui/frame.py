@@ -12,10 +12,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
+
+from venv_tui.ui.actions import ACTIONS
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -47,7 +49,8 @@ def set_breakpoints(screen: Screen[Any]) -> None:
 class FrameScreen(Screen[None]):
     """The main screen's layout with empty panels; ``painted`` runs once it is on screen."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit", show=False)]
+    # Quit works from the first frame on; the other keys need the main screen.
+    BINDINGS: ClassVar[list[BindingType]] = [a.binding() for a in ACTIONS if a.id == "quit"]
 
     def __init__(self, painted: Callable[[], object]) -> None:
         super().__init__()
