@@ -56,6 +56,7 @@ class PackageRows(list[Row]):
 
     def __init__(self, rows: list[Row]) -> None:
         super().__init__(rows)
+        self.names = [dist.name.lower() for dist, _ in rows]  # what the filter looks in
         self.batch = prepare([(dist.metadata_path, cells) for dist, cells in rows], COLUMNS)
 
 
@@ -201,14 +202,22 @@ class PackagesPanel(Panel):
         if self._rows is None:
             self._rows = package_rows(self.packages)
         text = self.filter_text
-        shown = [row for row in self._rows if matches(row[0], text)] if text else self._rows
+        every = self._rows
+        picked = None
+        if text and isinstance(every, PackageRows):
+            needle = text.lower()
+            picked = [i for i, name in enumerate(every.names) if needle in name]
+        elif text:
+            picked = [i for i, row in enumerate(every) if matches(row[0], text)]
+        shown = [every[i] for i in picked] if picked is not None else every
         marks = self.index_marks.get(self.env_path or "")
-        if marks:
-            shown = [_marked(row, marks.get(canonical(row[0].name))) for row in shown]
         # One batch, then one refresh: thousands of rows stay smooth.
         batch: Batch | list[tuple[str, Sequence[CellType]]]
-        if shown is self._rows and isinstance(shown, PackageRows):
-            batch = shown.batch  # made in the reading worker
+        if marks:
+            shown = [_marked(row, marks.get(canonical(row[0].name))) for row in shown]
+            batch = [(dist.metadata_path, cells) for dist, cells in shown]
+        elif isinstance(every, PackageRows):  # made in the reading worker: placed, or picked from
+            batch = every.batch if picked is None else every.batch.subset(picked)
         else:
             batch = [(dist.metadata_path, cells) for dist, cells in shown]
         table.fill(batch)
