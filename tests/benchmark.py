@@ -249,10 +249,11 @@ def paint_only(runs: int) -> int:
     return 0
 
 
-def app_big_floor_ms(count: int = 5000) -> tuple[float, float, float, float]:
+def app_big_floor_ms(count: int = 5000) -> tuple[float, float, float, float, float]:
     """With a ``count``-package floor lit: seconds from the first frame to the packages panel
     filled; the longest time the UI thread was busy from the first frame until the full panel
-    was drawn (ms), and the same for a bare ``count``-row DataTable app (Textual's own frames);
+    was drawn (ms); the same for a bare ``count``-row DataTable app whose rows are added in the
+    same phase (after its first frame, Textual's own ``add_rows``), and its seconds to filled;
     and a cursor move in the panel against one in the bare DataTable (ratio of medians)."""
     import asyncio
 
@@ -281,7 +282,6 @@ def app_big_floor_ms(count: int = 5000) -> tuple[float, float, float, float]:
         def on_mount(self) -> None:
             table = self.query_one(DataTable)
             table.add_columns("Name", "Version", "Flags")
-            table.add_rows((f"robot-{i:05d}", f"1.{i}.0", "") for i in range(count))
             table.focus()
 
     async def moves(app: App[object], pilot: object, table: DataTable) -> float:
@@ -308,40 +308,42 @@ def app_big_floor_ms(count: int = 5000) -> tuple[float, float, float, float]:
         handle = [loop.call_later(0.001, tick)]
         return handle
 
-    async def ours() -> None:
-        app = demo_app(services=Many())  # floor 1 lit and selected
-        lag = [0.0]
-
-        async with app.run_test(size=(120, 40)) as pilot:
-            start = time.perf_counter()
-            handle = watch_stalls(lag)
-            table = app.query_one("#packages-table", DataTable)
+    async def filled(app: App[object], table: DataTable, lag: list[float]) -> None:
+        """From the first frame: the table filled, then watched on for half a second (DataTable
+        measures new rows when idle, and the first frames of a full table come after)."""
+        start = time.perf_counter()
+        handle = watch_stalls(lag)
+        if not isinstance(app, Bare):
             while table.row_count < count and time.perf_counter() - start < 20:
                 await asyncio.sleep(0.002)
-            out.append(time.perf_counter() - start)
-            # The stall is watched on past the fill: DataTable measures new rows when idle and
-            # the first frames of a full table are drawn after the rows are in.
-            await asyncio.sleep(0.5)
-            handle[0].cancel()
-            out.append(lag[0] * 1000)
+        else:  # the bare app's rows arrive now, as ours arrive from the reading after its first frame
+            table.add_rows((f"robot-{i:05d}", f"1.{i}.0", "") for i in range(count))
+            await asyncio.sleep(0)
+        out.append(time.perf_counter() - start)
+        await asyncio.sleep(0.5)
+        handle[0].cancel()
+        out.append(lag[0] * 1000)
+
+    async def ours() -> None:
+        app = demo_app(services=Many())  # floor 1 lit and selected
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.query_one("#packages-table", DataTable)
+            await filled(app, table, [0.0])
             app.action_panel("packages")
             await pilot.pause()
             out.append(await moves(app, pilot, table))
 
     async def bare() -> None:
         app = Bare()
-        lag = [0.0]
         async with app.run_test(size=(120, 40)) as pilot:
-            handle = watch_stalls(lag)  # its rows measured when idle, its first full frames
-            await asyncio.sleep(0.5)
-            handle[0].cancel()
-            out.append(lag[0] * 1000)
+            table = app.query_one(DataTable)
+            await filled(app, table, [0.0])
             await pilot.pause()
-            out.append(await moves(app, pilot, app.query_one(DataTable)))
+            out.append(await moves(app, pilot, table))
 
     asyncio.run(ours())
     asyncio.run(bare())
-    return out[0], out[1], out[3], out[2] / out[4]
+    return out[0], out[1], out[4], out[3], out[2] / out[5]
 
 
 def line(what: str, ours: float | None, peers: dict[str, float | None], target: str) -> str:
@@ -546,15 +548,16 @@ def main() -> int:
                 line("app first paint in a pseudo-terminal", paint, {"bare Textual": bare}, "<= 1.2x bare Textual")
             )
             try:
-                filled, busiest, bare_busiest, ratio = app_big_floor_ms()
+                filled, busiest, bare_busiest, bare_filled, ratio = app_big_floor_ms()
             except Exception as err:  # the app's own rows must not lose the rows above
                 print(f"(the 5000-package floor could not be measured in the app: {err!r})", file=sys.stderr)
             else:
                 lines.append(
                     f"5000-package floor lit: panel filled {filled:.2f} s after the first frame "
-                    f"(target <= 0.3 s); longest UI-thread stall {busiest:.0f} ms (a bare 5000-row "
-                    f"DataTable app: {bare_busiest:.0f} ms); cursor move {ratio:.2f}x a bare "
-                    "DataTable (target <= 1.1x)"
+                    f"(target <= 0.3 s); longest UI-thread stall {busiest:.0f} ms (target <= 16 ms; "
+                    f"a bare 5000-row DataTable app, rows added after its first frame: "
+                    f"{bare_busiest:.0f} ms, filled {bare_filled:.2f} s); cursor move {ratio:.2f}x a "
+                    "bare DataTable (target <= 1.1x)"
                 )
 
         lines += inventory_rows(root, 5 if args.quick else 9)
