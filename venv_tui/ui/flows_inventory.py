@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 class InventoryFlows(IndexFlows):
     """Sizes, notes, keep marks and "where is": the main screen's inventory actions."""
 
+    _inflight: set[str]  # the floors being read (the main screen's)
+    _inventory_waits = False  # sizes in the house, drawn once the packages panel is
+
+
     @on(EnvironmentsLoaded)
     def _measure_after_paint(self) -> None:
         # Runs after the main screen's own handler (the floors are in the house by now).
@@ -76,7 +80,18 @@ class InventoryFlows(IndexFlows):
         if warning:
             self.app.notify(warning, severity="warning", markup=False)
         self.house = S.sized(self.house, sizes, used)
+        if self.house.selected in self._inflight:
+            # The floors table drawn again in the frame that draws a floor's packages for the
+            # first time would hold that frame up as long again: it waits for the next one.
+            self._inventory_waits = True
+            return
         self.render_inventory()
+
+    def inventory_after_refresh(self) -> None:
+        """Draw the sizes that waited for a floor's packages, after the frame that shows them."""
+        if self._inventory_waits:
+            self._inventory_waits = False
+            self.call_after_refresh(self.render_inventory)
 
     def tidy_marks(self) -> None:
         """What both panels show of tidying the house, from the house: the floors built on each

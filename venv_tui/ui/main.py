@@ -302,7 +302,13 @@ class MainScreen(InventoryFlows):
             self.watcher.drop_groups(lambda k: not isinstance(k, FloorSite) or k.path in wanted)
         if reading.path == self.house.selected:
             self.render_packages()
-        if reading.path == self.house.lit:
+            # What waited for this panel is done after the frame that draws it: the checks'
+            # worker would hold the interpreter lock through that frame (doubling it), the
+            # floors table would be drawn in it too.
+            self.inventory_after_refresh()
+            if reading.path == self.house.lit:
+                self.call_after_refresh(self.run_checks)
+        elif reading.path == self.house.lit:
             self.run_checks()
 
     @on(ChecksDone)

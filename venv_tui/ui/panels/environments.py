@@ -197,12 +197,12 @@ class EnvironmentsPanel(Panel):
         self.home = home
         self._shown = (environments, active)
         table = self.table
-        table.reset()
-        for env in environments:
-            table.add_row(
-                *environment_row(env, env.path == active, home, self.index.get(env.path), self.of(env)),
-                key=env.path,
-            )
+        table.refill(
+            [
+                (env.path, environment_row(env, env.path == active, home, self.index.get(env.path), self.of(env)))
+                for env in environments
+            ]
+        )
         table.move_to_key(selected)
         self.show_progress(self.progress)
         self.note(environments, active)

@@ -73,10 +73,12 @@ class InterpretersPanel(Panel):
         self.home = home
         table = self.table
         keep = table.selected_key()
-        table.reset()
-        for interp in interpreters:
-            floors = len(self.built.get(interp.path, ()))
-            table.add_row(*interpreter_row(interp, home, floors), key=interp.path)
+        table.refill(
+            [
+                (interp.path, interpreter_row(interp, home, len(self.built.get(interp.path, ()))))
+                for interp in interpreters
+            ]
+        )
         table.move_to_key(keep)
         self.border_subtitle = f"{len(interpreters)} found"
         self.note(interpreters)

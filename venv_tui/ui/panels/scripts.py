@@ -110,22 +110,22 @@ class ScriptsPanel(Panel):
     ) -> None:
         table = self.table
         keep = table.selected_key()
-        table.reset()
+        rows: list[tuple[str, tuple[Text, Text]]] = []
         if error is not None:
-            table.add_row(Text.styled("!", "bold red"), Text.styled(error, "red"), key="\0error")
+            rows.append(("\0error", (Text.styled("!", "bold red"), Text.styled(error, "red"))))
         for result in results:
             for index, (mark, words) in enumerate(source_lines(result, floor)):
-                table.add_row(
-                    mark, words, key=result.path if index == 0 else f"{result.path}\0{index}"
-                )
+                rows.append((result.path if index == 0 else f"{result.path}\0{index}", (mark, words)))
         for index, (mark, words) in enumerate(environment_lines(env_check, floor)):
-            table.add_row(mark, words, key=ENV_KEY if index == 0 else f"{ENV_KEY}\0{index}")
+            rows.append((ENV_KEY if index == 0 else f"{ENV_KEY}\0{index}", (mark, words)))
         if not results and error is None:
-            table.add_row(
-                Text(""),
-                Text.styled("no scripts watched: pass a script or a project folder", "dim"),
-                key="\0none",
+            rows.append(
+                (
+                    "\0none",
+                    (Text(""), Text.styled("no scripts watched: pass a script or a project folder", "dim")),
+                )
             )
+        table.refill(rows)
         table.move_to_key(keep)
         self.note()
         fits = sum(1 for r in results if r.fits)
