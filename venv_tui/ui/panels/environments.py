@@ -197,9 +197,10 @@ class EnvironmentsPanel(Panel):
         self.home = home
         self._shown = (environments, active)
         table = self.table
+        index = self.index
         table.refill(
             [
-                (env.path, environment_row(env, env.path == active, home, self.index.get(env.path), self.of(env)))
+                (env.path, environment_row(env, env.path == active, home, index.get(env.path), self.of(env)))
                 for env in environments
             ]
         )
