@@ -158,3 +158,46 @@ async def test_thousands_of_packages_filter_and_follow_the_cursor() -> None:
         await pilot.pause()
         assert table.row_count == COUNT
     assert gc.get_freeze_count() == 0  # the app gone, the collector sees everything again
+
+
+async def test_cells_are_drawn_as_datatable_draws_them() -> None:
+    """The packages table's own cell drawing gives, line for line, what DataTable's gives:
+    plain, styled and empty cells, under the cursor and not."""
+    from textual.strip import Strip
+    from textual.widgets import DataTable
+
+    app = demo_app(services=Many())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.query_one("#packages-table", Table)
+        table.fill([("styled", [Cell("red-one", "red"), Cell("1.0", "dim"), Cell("", "dim")])])
+        await pilot.pause()
+        compared = 0
+        for row in (0, 1, table.row_count - 1):
+            for column in range(3):
+                for cursor in (False, True):
+                    args = (row, column, table.rich_style, 12, cursor, False)
+                    ours = table._render_cell(*args)
+                    table._cell_render_cache.clear()
+                    theirs = DataTable._render_cell(table, *args)
+                    table._cell_render_cache.clear()
+                    assert [list(Strip(line).simplify()) for line in ours] == [
+                        list(Strip(line).simplify()) for line in theirs
+                    ]
+                    compared += 1
+        assert compared == 18
+
+
+async def test_the_floors_table_is_not_drawn_again_for_the_same_rows() -> None:
+    from venv_tui.ui.panels import EnvironmentsPanel
+
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.query_one(EnvironmentsPanel)
+        before = panel.table._update_count
+        app.screen.render_floors()  # type: ignore[attr-defined]
+        assert panel.table._update_count == before
+        panel.inventory = {}  # sizes forgotten: the Size column changes, the rows are placed again
+        panel.show_inventory({})
+        assert panel.table._update_count > before
