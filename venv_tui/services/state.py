@@ -58,6 +58,8 @@ class State:
         self.broken = broken  # the file could not be read: move it aside before writing
 
     def mark(self, path: str) -> Mark:
+        if not self.marks:
+            return Mark()  # the common case: nothing remembered, no path resolved
         return self.marks.get(os.path.realpath(path), Mark())
 
 
