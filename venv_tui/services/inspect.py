@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 
 from venv_tui.errors import BadInput
 from venv_tui.model import Environment as Environment
@@ -24,6 +22,7 @@ from venv_tui.services.pyvenv import PyvenvCfg, read_pyvenv_cfg
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
 _SHEBANGS_READ = 3  # console scripts looked at: one is enough to see a move, a few for safety
@@ -151,24 +150,33 @@ def verdict(
         runs = _link_end(python, target, memo)
         if not _remembered(memo, "exists", runs, os.path.exists):
             return "broken", f"its python {python} points to {target}, which no longer exists"
-    now = _base_version(runs) if runs else None
-    made = version
-    if now and made:
-        now_short, made_short = layout.short_version(now), layout.short_version(made)
-        if now_short and made_short and now_short != made_short:
-            return "broken", (
-                f"its base interpreter is now Python {now_short}, but it was made with Python "
-                f"{made}: lib/python{made_short} no longer matches"
-            )
-        now_release, made_release = layout.release_numbers(now), layout.release_numbers(made)
-        if len(now_release) >= 3 and len(made_release) >= 3 and now_release != made_release:
-            return "stale", (
-                f"its base interpreter is now Python {now}; it was made with Python {made}"
-            )
+    if runs and version:
+        # Floors on one base made with one version share this answer: worked out once.
+        changed = _remembered(memo, "versions", f"{runs}\0{version}", _version_change)
+        if changed is not None:
+            return changed
     moved = _moved_from(path, real, memo)
     if moved is not None:
         return "stale", f"it was moved after it was made: {moved}"
     return "ok", None
+
+
+def _version_change(key: str) -> tuple[Health, str] | None:
+    """Whether the base (``runs``) now is another release than a floor was made with."""
+    runs, made = key.split("\0")
+    now = _base_version(runs)
+    if not now:
+        return None
+    now_short, made_short = layout.short_version(now), layout.short_version(made)
+    if now_short and made_short and now_short != made_short:
+        return "broken", (
+            f"its base interpreter is now Python {now_short}, but it was made with Python "
+            f"{made}: lib/python{made_short} no longer matches"
+        )
+    now_release, made_release = layout.release_numbers(now), layout.release_numbers(made)
+    if len(now_release) >= 3 and len(made_release) >= 3 and now_release != made_release:
+        return "stale", f"its base interpreter is now Python {now}; it was made with Python {made}"
+    return None
 
 
 def _link_end(link: str, target: str, memo: Memo) -> str:
@@ -207,9 +215,9 @@ def _folder_problem(folder: str) -> str | None:
     return None if stat.S_ISDIR(mode) else "no longer exists"
 
 
-@lru_cache(maxsize=64)
 def _base_version(executable: str) -> str | None:
-    # Many floors share one base: its headers are read once per process.
+    # Many floors share one base: its headers are read once per search (the memo), and read
+    # again by the next search, so a base upgraded in place is seen.
     return layout.interpreter_version(executable)
 
 

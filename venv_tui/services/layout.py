@@ -10,7 +10,10 @@ Nothing here runs a process; every file is read through :mod:`venv_tui.files`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 PYVENV_CFG = "pyvenv.cfg"
 WINDOWS = os.name == "nt"

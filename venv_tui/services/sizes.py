@@ -18,10 +18,10 @@ keyed by the modification times of the floor's folder, its ``bin`` folder and it
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
 
 TYPE_CHECKING = False  # typing, dataclasses and json are not imported at run time: start-up
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
     from dataclasses import dataclass as record
     from dataclasses import field
     from typing import Any

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 # Scripts venv and virtualenv write, which are sourced or read rather than run by Python.
 _NOT_SCRIPTS = ("activate", "Activate", "deactivate")

@@ -10,7 +10,6 @@ listed with the reason, never allowed to hide the others.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from venv_tui.errors import BadInput
 from venv_tui.model import ENVIRONMENT_SOURCES, Environment, EnvironmentSource, Floor, Interpreter
@@ -24,6 +23,10 @@ from venv_tui.services.inspect import (
     unreadable_floor,
 )
 from venv_tui.services.layout import is_environment, venv_python
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
 PROJECT_NAMES = (".venv", "venv", "env", ".env")
 _SOURCE_ORDER = {name: i for i, name in enumerate(ENVIRONMENT_SOURCES)}

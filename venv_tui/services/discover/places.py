@@ -6,7 +6,10 @@ Apart from interpreter discovery so that finding environments does not import it
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 def home_dir(environ: Mapping[str, str]) -> str:

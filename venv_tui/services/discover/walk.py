@@ -10,9 +10,12 @@ device and inode, so symlink loops and two links to one place cost nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
 
 from venv_tui.services.layout import PYVENV_CFG
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 # Big trees that hold no environment worth listing.
 PRUNED = frozenset(
