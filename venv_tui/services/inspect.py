@@ -40,15 +40,17 @@ def inspect_folder(
     aliases: tuple[str, ...] = (),
     real: str | None = None,
     memo: Memo | None = None,
+    listing: Sequence[tuple[str, bool]] | None = None,
 ) -> Floor:
     """A venv folder, described from its ``pyvenv.cfg`` and its files. Raises BadInput when
     ``path`` has no pyvenv.cfg; a pyvenv.cfg that cannot be read gives a broken floor.
     ``real``: the folder's real path when the caller knows it; ``memo``: what the other floors
-    of one search have already learnt."""
+    of one search have already learnt; ``listing``: the folder's entries, (name, is a link),
+    when a walk has just listed it."""
     memo = {} if memo is None else memo
     active = _same(path, active_path)
     python = layout.find_venv_python(path)
-    found = layout.venv_site_dirs(path)
+    found = layout.venv_site_dirs(path, listing)
     name = os.path.basename(os.path.normpath(path))
     try:
         cfg = read_pyvenv_cfg(path)

@@ -78,18 +78,21 @@ def _join(folder: str, name: str) -> str:
     return folder + os.sep + name
 
 
-def venv_site_dirs(env: str) -> list[tuple[str, str]]:
+def venv_site_dirs(env: str, listing: Sequence[tuple[str, bool]] | None = None) -> list[tuple[str, str]]:
     """(version "3.12" or "", folder) for every site-packages folder of a venv: ``lib`` first,
-    then ``lib64`` and friends (venv makes ``lib64`` a link to ``lib``), then Windows's ``Lib``."""
+    then ``lib64`` and friends (venv makes ``lib64`` a link to ``lib``), then Windows's ``Lib``.
+    ``listing``: the venv folder's (name, is a link) entries when a walk has just listed it."""
     found: list[tuple[str, str]] = []
-    try:
-        with os.scandir(env) as it:
-            tops = sorted(
-                ((e.name, e.is_symlink()) for e in it if e.name[:3].lower() == "lib"),
-                key=lambda t: (t[0] != "lib", t[0]),
-            )
-    except OSError:
-        return found
+    if listing is None:
+        try:
+            with os.scandir(env) as it:
+                listing = [(e.name, e.is_symlink()) for e in it]
+        except OSError:
+            return found
+    tops = sorted(
+        ((name, link) for name, link in listing if name[:3].lower() == "lib"),
+        key=lambda t: (t[0] != "lib", t[0]),
+    )
     has_lib = any(name == "lib" for name, _ in tops)
     for top, link in tops:
         lib = _join(env, top)

@@ -92,7 +92,8 @@ def _walk(
     known = memo.setdefault(dev, {})
     # With ``only``, just those entries at the top (the folder itself stays, uncounted).
     single = top.st_blocks * _BLOCK if only is None else 0
-    counts: dict[int, int] = {}
+    linked: list[int] = []  # each link met to a multi-link inode, counted at the end (in C)
+    add = linked.append
     stack = [root]
     pop, push = stack.pop, stack.append
     while stack:
@@ -103,10 +104,13 @@ def _walk(
             continue
         prefix = folder + os.sep
         try:
-            with os.scandir(fd) as entries:
+            with os.scandir(fd) as it:
+                entries: Iterable[os.DirEntry[str]] = it
+                if only is not None and folder == root:
+                    entries = [e for e in it if e.name in only]
+                # Few statements per entry: a floor holds thousands of files, and those of a
+                # hard-linked floor all have inodes this run already knows (no stat at all).
                 for entry in entries:
-                    if only is not None and folder == root and entry.name not in only:
-                        continue
                     try:
                         if entry.is_dir(follow_symlinks=False):
                             st = entry.stat(follow_symlinks=False)
@@ -115,45 +119,52 @@ def _walk(
                                 push(prefix + entry.name)
                             continue
                         ino = entry.inode()
-                        seen = counts.get(ino)
-                        if seen is not None:
-                            counts[ino] = seen + 1
-                        elif ino in known:
-                            counts[ino] = 1
-                        else:
+                        if ino not in known:
                             st = entry.stat(follow_symlinks=False)
                             if st.st_nlink < 2:
                                 single += st.st_blocks * _BLOCK
-                            else:
-                                known[ino] = (st.st_blocks * _BLOCK, st.st_nlink)
-                                counts[ino] = 1
+                                continue
+                            known[ino] = (st.st_blocks * _BLOCK, st.st_nlink)
+                        add(ino)
                     except OSError:
                         continue
         except OSError:
             pass
         finally:
             os.close(fd)
-    return single, counts, known, dev
+    from collections import Counter  # the links to each inode, counted in C
+
+    return single, dict(Counter(linked)), known, dev
 
 
-def measure(path: str, memo: Memo | None = None, *, only: Iterable[str] | None = None) -> FloorSize:
+def measure(
+    path: str,
+    memo: Memo | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    stamped: list[int] | None = None,
+) -> FloorSize:
     """Walk one floor folder (its real path) now; with ``only``, just those names at its top
-    (what a delete removes from a folder that also holds other things)."""
+    (what a delete removes from a folder that also holds other things). ``stamped``: its stamp,
+    when the caller has just taken it."""
     from array import array
+    from operator import itemgetter
 
     real = os.path.realpath(path)
     names = frozenset(only) if only is not None else None
     single, counts, known, dev = _walk(real, {} if memo is None else memo, names)
-    facts = [known[ino] for ino in counts]
-    sizes = array("q", [f[0] for f in facts])
+    # Built by C loops (map, itemgetter): a floor may share hundreds of thousands of inodes.
+    facts = list(map(known.__getitem__, counts))
+    sizes = array("q", map(itemgetter(0), facts))
     shared = Shared(
         dev,
         array("q", counts),
         sizes,
         seen=array("q", counts.values()),
-        nlinks=array("q", [f[1] for f in facts]),
+        nlinks=array("q", map(itemgetter(1), facts)),
     )
-    return FloorSize(real, single + sum(sizes), stamp=tuple(stamp(real)), shared=shared)
+    key = stamped if stamped is not None else stamp(real)
+    return FloorSize(real, single + sum(sizes), stamp=tuple(key), shared=shared)
 
 
 def _loaded(floor: FloorSize) -> Shared:
@@ -286,13 +297,18 @@ def _entry(value: object, key: list[int], folder: str) -> tuple[int, str | None]
 
 
 def _write(path: str, data: bytes) -> None:
-    """Write atomically; a cache that cannot be written is not an error."""
-    import tempfile
-
+    """Write atomically (a temporary file of this process beside it, then a rename); a cache
+    that cannot be written is not an error. Without ``tempfile``: its import and its random
+    names would cost a cold ``envs --sizes`` of many floors more than the writes."""
+    folder = os.path.dirname(path)
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".sizes-", suffix=".tmp", dir=folder)
+        try:
+            fd = os.open(tmp, flags, 0o600)
+        except FileNotFoundError:  # the cache folder is not made yet
+            os.makedirs(folder, exist_ok=True)
+            fd = os.open(tmp, flags, 0o600)
     except OSError:
         return
     try:
@@ -359,7 +375,7 @@ def floor_sizes(
             empty = None if blob else Shared(0, (), ())
             result[path] = FloorSize(real, size, tuple(key), empty, blob, cached=True)
             continue
-        measured = measure(real, memo)
+        measured = measure(real, memo, stamped=key)
         result[path] = measured
         if not use_cache:
             continue

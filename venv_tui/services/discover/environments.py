@@ -14,7 +14,7 @@ import os
 from venv_tui.errors import BadInput
 from venv_tui.model import ENVIRONMENT_SOURCES, Environment, EnvironmentSource, Floor, Interpreter
 from venv_tui.services.discover.places import data_home, home_dir, pyenv_root
-from venv_tui.services.discover.walk import walk_floors
+from venv_tui.services.discover.walk import Listing, walk_floors
 from venv_tui.services.inspect import (
     Memo,
     inspect_folder,
@@ -149,30 +149,31 @@ def _candidates(
     roots: Sequence[str],
     config_roots: Sequence[str],
     unreadable: Callable[[str, EnvironmentSource], Callable[[str, str], None]],
-) -> Iterator[tuple[str, EnvironmentSource, str | None]]:
-    """(path, where it was found, its real path when the walk knows it, else None)."""
+) -> Iterator[tuple[str, EnvironmentSource, str | None, Listing | None]]:
+    """(path, where it was found, its real path when the walk knows it, else None, and its
+    listing when the walk made one)."""
     home = home_dir(env)
     data = data_home(env)
     cache = env.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
 
     virtual_env = env.get("VIRTUAL_ENV")
     if virtual_env:
-        yield virtual_env, "active", None
+        yield virtual_env, "active", None, None
     for path in _project(cwd):
-        yield path, "project", None
+        yield path, "project", None, None
     for path in _children(env.get("WORKON_HOME") or os.path.join(home, ".virtualenvs")):
-        yield path, "workon", None
+        yield path, "workon", None, None
 
     versions = os.path.join(pyenv_root(env), "versions")
     for path in _children(versions):
-        yield path, "pyenv", None
+        yield path, "pyenv", None, None
     try:
         version_names = sorted(os.listdir(versions))
     except OSError:
         version_names = []
     for name in version_names:
         for path in _children(os.path.join(versions, name, "envs")):
-            yield path, "pyenv", None
+            yield path, "pyenv", None, None
 
     pipx_homes = [os.path.join(env["PIPX_HOME"], "venvs")] if env.get("PIPX_HOME") else []
     pipx_homes += [
@@ -181,7 +182,7 @@ def _candidates(
     ]
     for folder in pipx_homes:
         for path in _children(folder):
-            yield path, "pipx", None
+            yield path, "pipx", None, None
 
     poetry = [env["POETRY_VIRTUALENVS_PATH"]] if env.get("POETRY_VIRTUALENVS_PATH") else []
     poetry += [
@@ -190,33 +191,33 @@ def _candidates(
     ]
     for folder in poetry:
         for path in _children(folder):
-            yield path, "poetry", None
+            yield path, "poetry", None, None
 
     hatch_data = env.get("HATCH_DATA_DIR") or os.path.join(data, "hatch")
     # hatch keeps env/virtual/PROJECT/HASH/ENV-NAME.
-    for path, real in walk_floors(os.path.join(hatch_data, "env", "virtual"), 3):
-        yield path, "hatch", real
+    for path, real, listing in walk_floors(os.path.join(hatch_data, "env", "virtual"), 3):
+        yield path, "hatch", real, listing
 
     for path in _children(env.get("UV_TOOL_DIR") or os.path.join(data, "uv", "tools")):
-        yield path, "uv-tool", None
+        yield path, "uv-tool", None, None
 
     # The current folder's children come after the tool folders, so that running from $HOME
     # still labels ~/.virtualenvs/x "workon" rather than "project" (the first source wins).
     if os.path.dirname(cwd) != cwd:  # never walk the whole disk from "/"
-        for path, real in walk_floors(cwd, depth):
-            yield path, "project", real
+        for path, real, listing in walk_floors(cwd, depth):
+            yield path, "project", real, listing
 
     # Under roots the user named, a folder that cannot be read is listed with the reason.
     for root in config_roots:
-        for path, real in walk_floors(
+        for path, real, listing in walk_floors(
             _absolute(root, cwd), depth, on_unreadable=unreadable(root, "config")
         ):
-            yield path, "config", real
+            yield path, "config", real, listing
     for root in roots:
-        for path, real in walk_floors(
+        for path, real, listing in walk_floors(
             _absolute(root, cwd), depth, on_unreadable=unreadable(root, "root")
         ):
-            yield path, "root", real
+            yield path, "root", real, listing
 
 
 def _absolute(path: str, cwd: str) -> str:
@@ -278,13 +279,13 @@ def find_floors(
         return lambda path, reason: unreadable_found.append((path, source, reason))
 
     order: list[str] = []
-    first: dict[str, tuple[str, EnvironmentSource]] = {}
+    first: dict[str, tuple[str, EnvironmentSource, Listing | None]] = {}
     aliases: dict[str, list[str]] = {}
-    for path, source, known in _candidates(env, here, depth, roots, config_roots, unreadable):
+    for path, source, known, listing in _candidates(env, here, depth, roots, config_roots, unreadable):
         real = known or os.path.realpath(path)
         if real not in first:
             # The first source wins; $VIRTUAL_ENV comes first, so it keeps "active".
-            first[real] = (path, source)
+            first[real] = (path, source, listing)
             order.append(real)
             aliases[real] = []
         if os.path.normpath(path) != real and path not in aliases[real]:
@@ -293,7 +294,7 @@ def find_floors(
     found: list[Floor] = []
     memo: Memo = {}  # what one floor learns of a shared base, the next ones reuse
     for real in order:
-        path, source = first[real]
+        path, source, listing = first[real]
         links = tuple(aliases[real])
         if source == "active" and not is_environment(path):
             found.append(missing_active(path))
@@ -301,7 +302,13 @@ def find_floors(
         try:
             found.append(
                 inspect_folder(
-                    real, source=source, active_path=virtual_env, aliases=links, real=real, memo=memo
+                    real,
+                    source=source,
+                    active_path=virtual_env,
+                    aliases=links,
+                    real=real,
+                    memo=memo,
+                    listing=listing,
                 )
             )
         except BadInput:

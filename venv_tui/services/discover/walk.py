@@ -32,6 +32,8 @@ PRUNED = frozenset(
         ".ruff_cache",
     }
 )
+Listing = list[tuple[str, bool]]  # a folder's entries: (name, is a symbolic link)
+
 # Kernel and device trees: endless or slow to read, never an environment.
 _PRUNED_ABSOLUTE = frozenset({"/proc", "/sys", "/dev", "/run"})
 
@@ -46,16 +48,18 @@ def find_environment_folders(
     folders and files where a folder was expected are skipped; a folder that cannot be listed is
     passed to ``on_unreadable`` with the reason (a search of the user's own roots should say so).
     """
-    for path, _ in walk_floors(root, depth, on_unreadable=on_unreadable):
+    for path, _, _ in walk_floors(root, depth, on_unreadable=on_unreadable):
         yield path
 
 
 def walk_floors(
     root: str, depth: int, *, on_unreadable: Callable[[str, str], None] | None = None
-) -> Iterator[tuple[str, str | None]]:
+) -> Iterator[tuple[str, str | None, Listing | None]]:
     """:func:`find_environment_folders`, each folder with its real path when the walk knows it
     (reached from the root's real path through no symbolic link), else None: the caller then
-    resolves the few that came through a link, rather than every path component of every floor."""
+    resolves the few that came through a link, rather than every path component of every floor;
+    and the floor's own listing, (name, is a link) per entry, when the walk made one (the
+    inspection then does not list the folder again)."""
     try:
         st = os.stat(root)
         root_real: str | None = os.path.realpath(root)
@@ -73,7 +77,7 @@ def walk_floors(
                 entries = list(it)
         except PermissionError:
             if os.path.lexists(os.path.join(folder, PYVENV_CFG)):
-                yield folder, real  # searchable but not listable: still a floor, read what can be
+                yield folder, real, None  # searchable but not listable: still a floor
             elif on_unreadable is not None:
                 on_unreadable(folder, "permission denied")
             continue
@@ -97,7 +101,7 @@ def walk_floors(
             sub_key = (info.st_dev, info.st_ino)
             if sub_key in seen:
                 if sub_key in floors:
-                    yield entry.path, None
+                    yield entry.path, None, None
                 else:
                     pending.setdefault(sub_key, []).append(entry.path)
                 continue
@@ -109,9 +113,9 @@ def walk_floors(
             subfolders.append((entry.path, sub_key, sub_real))
         if is_env:
             floors.add(key)
-            yield folder, real
+            yield folder, real, [(e.name, e.is_symlink()) for e in entries]
             for link in pending.pop(key, ()):
-                yield link, None
+                yield link, None, None
             continue
         # Reverse so the stack pops them in name order: a stable, readable result order.
         for sub, sub_key, sub_real in sorted(subfolders, reverse=True):
