@@ -62,15 +62,16 @@ def median_ms(fn: Callable[[], object], runs: int, warmup: int = 1) -> float:
     return statistics.median(times)
 
 
-def processes_ms(commands: dict[str, Sequence[str]], runs: int) -> dict[str, float]:
+def processes_ms(commands: dict[str, Sequence[str]], runs: int, cwd: str | None = None) -> dict[str, float]:
     """Median wall time of each command run as a process, the commands interleaved run by run."""
     times: dict[str, list[float]] = {name: [] for name in commands}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": False, "cwd": cwd}
     for argv in commands.values():  # one warm-up each: caches and bytecode
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(argv, **quiet)  # type: ignore[call-overload]
     for _ in range(runs):
         for name, argv in commands.items():
             start = time.perf_counter()
-            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            subprocess.run(argv, **quiet)  # type: ignore[call-overload]
             times[name].append((time.perf_counter() - start) * 1000)
     return {name: statistics.median(values) for name, values in times.items()}
 
@@ -376,9 +377,15 @@ def inventory_rows(root: str, runs: int) -> list[str]:
     cli = [exe] if exe else [sys.executable, "-m", "venv_tui"]
     envs = [*cli, "envs", "--root", yard, "--sizes", "--json"]
 
+    # From an empty folder, as the envs rows: du measures the floors alone.
+    neutral = os.path.join(root, "empty-cwd")
+    os.makedirs(neutral, exist_ok=True)
+
     def quiet(argv: Sequence[str]) -> float:
         start = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        subprocess.run(
+            argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False, cwd=neutral
+        )
         return (time.perf_counter() - start) * 1000
 
     def cold() -> float:
@@ -512,11 +519,15 @@ def main() -> int:
             lines.append(line(f"{label}check --env ({n} packages)", got.pop("ours"), dict(got), target))
 
         find = shutil.which("find")
+        # From an empty folder: find searches the root alone, and venv-tui's search of the
+        # current folder (a project's own .venv) would be other work than the row compares.
+        neutral = os.path.join(root, "empty-cwd")
+        os.makedirs(neutral, exist_ok=True)
         for folder, n in ((tree, N_ENVS), (small_tree, N_ENVS_SMALL)):
             commands = {"ours": [*ours, "envs", "--root", folder, "--json"]}
             if find:
                 commands["find -name pyvenv.cfg"] = [find, folder, "-name", "pyvenv.cfg"]
-            got = processes_ms(commands, runs if n < 1000 else max(5, runs // 2))
+            got = processes_ms(commands, runs if n < 1000 else max(5, runs // 2), cwd=neutral)
             lines.append(line(f"envs --root ({n} floors)", got.pop("ours"), dict(got), "<= 1.0x find"))
 
         commands = {"ours": [*ours, "pythons", "--json"]}

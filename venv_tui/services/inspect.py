@@ -51,7 +51,7 @@ def inspect_folder(
     active = _same(path, active_path)
     python = layout.find_venv_python(path)
     found = layout.venv_site_dirs(path, listing)
-    name = os.path.basename(os.path.normpath(path))
+    name = os.path.basename(path if path == real else os.path.normpath(path))
     try:
         cfg = read_pyvenv_cfg(path)
     except BadInput as err:
@@ -190,7 +190,7 @@ def _link_end(link: str, target: str, memo: Memo) -> str:
             return str(_remembered(memo, "real", target, os.path.realpath))
         if os.sep in target or (os.altsep and os.altsep in target):
             break
-        hop = os.path.join(os.path.dirname(link), target)
+        hop = layout.join_name(os.path.dirname(link), target)
         try:
             target = os.readlink(hop)
         except (OSError, ValueError):
@@ -200,11 +200,10 @@ def _link_end(link: str, target: str, memo: Memo) -> str:
 
 
 def _remembered(memo: Memo, kind: str, key: str, compute: Callable[[str], object]) -> Any:
-    try:
-        return memo[(kind, key)]
-    except KeyError:
-        value = memo[(kind, key)] = compute(key)
-        return value
+    found = memo.get((kind, key), memo)  # the memo itself: "not there yet" (None is an answer)
+    if found is memo:
+        found = memo[(kind, key)] = compute(key)
+    return found
 
 
 def _folder_problem(folder: str) -> str | None:
@@ -228,10 +227,10 @@ def _moved_from(path: str, real: str | None = None, memo: Memo | None = None) ->
     from venv_tui.files import LIMIT_SMALL, Unreadable, read_head
 
     memo = {} if memo is None else memo
-    here = {os.path.normpath(path), real or os.path.realpath(path)}
+    here = {path} if path == real else {os.path.normpath(path), real or os.path.realpath(path)}
     bin_dir = layout.bin_dir(path)
     try:
-        data, _ = read_head(os.path.join(bin_dir, "activate"), LIMIT_SMALL)
+        data, _ = read_head(layout.join_name(bin_dir, "activate"), LIMIT_SMALL)
     except Unreadable:
         data = b""
     named = layout.activate_home(data.decode("utf-8", "replace")) if data else None

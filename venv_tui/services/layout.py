@@ -32,7 +32,7 @@ _VENV_PYTHON_NAMES = ("python", "python3", "pypy3", "pypy", "python.exe", "pypy3
 
 def bin_dir(prefix: str) -> str:
     """The folder of a venv's (or a prefix's) executables."""
-    return _join(prefix, "Scripts" if WINDOWS else "bin")
+    return join_name(prefix, "Scripts" if WINDOWS else "bin")
 
 
 def venv_python(env: str) -> str:
@@ -45,7 +45,7 @@ def find_venv_python(env: str) -> str | None:
     was made; None when there is none."""
     folder = bin_dir(env)
     for name in _VENV_PYTHON_NAMES:
-        candidate = _join(folder, name)
+        candidate = join_name(folder, name)
         try:
             os.lstat(candidate)
         except OSError:
@@ -71,7 +71,7 @@ def venv_of_executable(path: str) -> str | None:
     return folder if os.path.isfile(os.path.join(folder, PYVENV_CFG)) else None
 
 
-def _join(folder: str, name: str) -> str:
+def join_name(folder: str, name: str) -> str:
     """``os.path.join`` for one plain name: called many times per floor, kept cheap."""
     if not folder or folder.endswith(os.sep):
         return folder + name
@@ -89,13 +89,12 @@ def venv_site_dirs(env: str, listing: Sequence[tuple[str, bool]] | None = None) 
                 listing = [(e.name, e.is_symlink()) for e in it]
         except OSError:
             return found
-    tops = sorted(
-        ((name, link) for name, link in listing if name[:3].lower() == "lib"),
-        key=lambda t: (t[0] != "lib", t[0]),
-    )
+    tops = [(name, link) for name, link in listing if name[:3].lower() == "lib"]
+    if len(tops) > 1:
+        tops.sort(key=lambda t: (t[0] != "lib", t[0]))
     has_lib = any(name == "lib" for name, _ in tops)
     for top, link in tops:
-        lib = _join(env, top)
+        lib = join_name(env, top)
         if link and top != "lib" and has_lib and _links_to_lib(lib):
             continue  # venv's lib64 -> lib: the same folders again
         try:
@@ -105,10 +104,10 @@ def venv_site_dirs(env: str, listing: Sequence[tuple[str, bool]] | None = None) 
         except OSError:
             continue
         if ("site-packages", True) in entries:  # Windows: Lib/site-packages
-            found.append(("", _join(lib, "site-packages")))
+            found.append(("", join_name(lib, "site-packages")))
         subs = sorted((name, v) for name, _ in entries if (v := lib_version_dir(name)))
         for sub, version in subs:
-            candidate = _join(_join(lib, sub), "site-packages")
+            candidate = join_name(join_name(lib, sub), "site-packages")
             if os.path.isdir(candidate):
                 found.append((version, candidate))
     return found

@@ -46,7 +46,8 @@ class PyvenvCfg:
         self.values = values
 
     def get(self, key: str) -> str | None:
-        return self.values.get(key.lower())
+        found = self.values.get(key)  # the keys asked for are mostly lower case already
+        return found if found is not None else self.values.get(key.lower())
 
     @property
     def home(self) -> str | None:

@@ -224,13 +224,15 @@ def freed_by(floors: Iterable[FloorSize]) -> int:
 
 
 def stamp(real: str) -> list[int]:
-    """The modification times (ns) of the floor's folder, its bin (or Scripts) folder, its lib
-    folders and their site folders; -1 for one that is missing. Equal stamps: the cached size
-    still holds (installing or removing anything changes one of them)."""
+    """The modification times (ns) of the floor's folder, its bin folder (else Scripts and
+    Lib/site-packages), its lib folders and their site folders; -1 for one that is missing.
+    Equal stamps: the cached size still holds (installing or removing anything changes one)."""
     out = [_mtime(real)]
-    bin_time = _mtime(os.path.join(real, "bin"))
-    out.append(bin_time if bin_time >= 0 else _mtime(os.path.join(real, "Scripts")))
-    out.append(_mtime(os.path.join(real, "Lib", "site-packages")))  # Windows
+    bin_time = _mtime(real + os.sep + "bin")
+    out.append(bin_time)
+    if bin_time < 0:  # a floor made on Windows: Scripts and Lib/site-packages
+        out.append(_mtime(os.path.join(real, "Scripts")))
+        out.append(_mtime(os.path.join(real, "Lib", "site-packages")))
     for top in ("lib", "lib64"):
         lib = os.path.join(real, top)
         try:
