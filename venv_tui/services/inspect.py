@@ -49,7 +49,8 @@ def inspect_folder(
     when a walk has just listed it."""
     memo = {} if memo is None else memo
     active = _same(path, active_path)
-    python = layout.find_venv_python(path)
+    entry = layout.venv_python_entry(path)
+    python, python_mode = entry if entry is not None else (None, None)
     found = layout.venv_site_dirs(path, listing)
     name = os.path.basename(path if path == real else os.path.normpath(path))
     try:
@@ -81,7 +82,9 @@ def inspect_folder(
     version = cfg.version or _only_version(found)
     short = layout.short_version(version)
     base = _base_interpreter(cfg, short, memo)
-    health, problem = verdict(path, cfg, base, python, version, real=real, memo=memo)
+    health, problem = verdict(
+        path, cfg, base, python, version, real=real, memo=memo, python_mode=python_mode
+    )
     env = Environment(
         path=path,
         name=cfg.prompt or name,
@@ -126,9 +129,10 @@ def verdict(
     *,
     real: str | None = None,
     memo: Memo | None = None,
+    python_mode: int | None = None,
 ) -> tuple[Health, str | None]:
     """The floor's health and its one sentence (None when ok): the first reason it cannot run,
-    else the first thing that is off."""
+    else the first thing that is off. ``python_mode``: its python's ``lstat`` mode, when known."""
     memo = {} if memo is None else memo
     home = cfg.home
     if home:
@@ -139,19 +143,24 @@ def verdict(
         return "broken", f"its base interpreter {base} no longer exists"
     if python is None:
         return "broken", f"it has no python executable ({layout.venv_python(path)} is missing)"
-    try:
-        mode = os.lstat(python).st_mode
-    except (OSError, ValueError):
-        return "broken", f"its python {python} is missing"
+    mode = python_mode
+    if mode is None:
+        try:
+            mode = os.lstat(python).st_mode
+        except (OSError, ValueError):
+            return "broken", f"its python {python} is missing"
     runs = base
     if stat.S_ISLNK(mode):
         try:
-            target = os.readlink(python)
-        except OSError:
-            return "broken", f"its python {python} is missing"
-        runs = _link_end(python, target, memo)
-        if not _remembered(memo, "exists", runs, os.path.exists):
+            st = os.stat(python)
+        except (OSError, ValueError):
+            try:
+                target = os.readlink(python)
+            except OSError:
+                return "broken", f"its python {python} is missing"
             return "broken", f"its python {python} points to {target}, which no longer exists"
+        # Floors on one base link to one file: its real path is resolved once, by its inode.
+        runs = _remembered(memo, "file", f"{st.st_dev}:{st.st_ino}", lambda _: os.path.realpath(python))
     if runs and version:
         # Floors on one base made with one version share this answer: worked out once.
         changed = _remembered(memo, "versions", f"{runs}\0{version}", _version_change)
@@ -179,24 +188,6 @@ def _version_change(key: str) -> tuple[Health, str] | None:
     if len(now_release) >= 3 and len(made_release) >= 3 and now_release != made_release:
         return "stale", f"its base interpreter is now Python {now}; it was made with Python {made}"
     return None
-
-
-def _link_end(link: str, target: str, memo: Memo) -> str:
-    """``os.path.realpath(link)`` for a link whose target is ``target``. A venv's python links
-    by name to ``python3.X`` beside it, which links to the base by an absolute path that many
-    floors share: the hops beside it are followed here, the shared path resolved once."""
-    for _ in range(8):
-        if os.path.isabs(target):
-            return str(_remembered(memo, "real", target, os.path.realpath))
-        if os.sep in target or (os.altsep and os.altsep in target):
-            break
-        hop = layout.join_name(os.path.dirname(link), target)
-        try:
-            target = os.readlink(hop)
-        except (OSError, ValueError):
-            return os.path.realpath(hop)  # not a link (a copy), or gone
-        link = hop
-    return os.path.realpath(link)
 
 
 def _remembered(memo: Memo, kind: str, key: str, compute: Callable[[str], object]) -> Any:

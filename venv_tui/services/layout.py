@@ -43,16 +43,21 @@ def venv_python(env: str) -> str:
 def find_venv_python(env: str) -> str | None:
     """The venv's python as it is on disk (a dangling link counts), also when only ``python3``
     was made; None when there is none."""
+    found = venv_python_entry(env)
+    return found[0] if found is not None else None
+
+
+def venv_python_entry(env: str) -> tuple[str, int] | None:
+    """:func:`find_venv_python` with its ``lstat`` mode (a link or a file): asked once."""
     folder = bin_dir(env)
     for name in _VENV_PYTHON_NAMES:
         candidate = join_name(folder, name)
         try:
-            os.lstat(candidate)
+            return candidate, os.lstat(candidate).st_mode
         except OSError:
             continue
         except ValueError:  # a NUL byte in the path
             return None
-        return candidate
     return None
 
 
