@@ -349,6 +349,10 @@ def _save(path: str, data: dict[str, Any]) -> None:
     global _last_index
     _write(path, _dump(data))
     _last_index = None
+    try:  # the index of earlier versions (JSON) is only a cache: it goes
+        os.unlink(os.path.join(os.path.dirname(path), "sizes.json"))
+    except OSError:
+        pass
 
 
 def floor_sizes(
