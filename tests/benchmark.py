@@ -1,6 +1,6 @@
 """Speed benchmark: whole processes side by side, medians and ratios.
 
-Run:  python tests/benchmark.py [--quick]
+Run:  python tests/benchmark.py [--quick] [--no-app] [--paint]
 
 Builds, offline, a ~120-package floor from wheels it writes itself, a floor of 5000 synthetic
 packages, trees of 2000 and 200 floors and a yard of 200 floors with pip; installs the peers (uv, pipdeptree) into the benchmark's own
@@ -240,6 +240,23 @@ def app_first_paint_ratio(exe: str, project: str, runs: int) -> tuple[float | No
     return statistics.median(ours), statistics.median(bare)
 
 
+def paint_only(runs: int) -> int:
+    """The first-paint row alone, on an empty project folder."""
+    ours = venv_tui_command()
+    if os.path.basename(ours[0]) != "venv-tui":
+        print("the venv-tui command is not installed next to this Python", file=sys.stderr)
+        return 2
+    root = tempfile.mkdtemp(prefix="venv-tui-bench-")
+    try:
+        project = os.path.join(root, "empty-project")
+        os.makedirs(project)
+        paint, bare = app_first_paint_ratio(ours[0], project, runs)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print(line("app first paint in a pseudo-terminal", paint, {"bare Textual": bare}, "<= 1.2x bare Textual"))
+    return 0
+
+
 def app_big_floor_ms(count: int = 5000) -> tuple[float, float, float, float]:
     """With a ``count``-package floor lit: seconds from the first frame to the packages panel
     filled; the longest time the UI thread was busy from the first frame until the full panel
@@ -466,6 +483,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument("--no-app", action="store_true", help="leave out the app's rows")
     parser.add_argument(
+        "--paint", action="store_true", help="only the app's first paint against bare Textual"
+    )
+    parser.add_argument(
         "--requirements-mb",
         type=int,
         default=0,
@@ -475,6 +495,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     runs = 7 if args.quick else 25
+    if args.paint:
+        return paint_only(3 if args.quick else 15)
 
     root = tempfile.mkdtemp(prefix="venv-tui-bench-")
     try:
