@@ -444,7 +444,7 @@ class MainScreen(InventoryFlows):
         scanning = any(w.is_running for w in self.workers if w.group in SCAN_GROUPS)
         try:
             self.query_one("#status", Static).update(
-                status_text(self.house, wide=self.app.size.width >= 100, scanning=scanning)
+                status_text(self.house, width=self.app.size.width, scanning=scanning)
             )
         except NoMatches:  # closing
             pass
