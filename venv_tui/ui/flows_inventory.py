@@ -87,11 +87,22 @@ class InventoryFlows(IndexFlows):
             return
         self.render_inventory()
 
-    def inventory_after_refresh(self) -> None:
-        """Draw the sizes that waited for a floor's packages, after the frame that shows them."""
-        if self._inventory_waits:
-            self._inventory_waits = False
-            self.call_after_refresh(self.render_inventory)
+    def after_packages_drawn(self, then: Callable[[], None] | None = None) -> None:
+        """After the frame that draws a floor's packages: the sizes that waited for it, then,
+        after the frame that draws those, ``then`` (a frame at a time, and no worker started
+        in between)."""
+        if not self._inventory_waits:
+            if then is not None:
+                self.call_after_refresh(then)
+            return
+        self._inventory_waits = False
+
+        def sizes() -> None:
+            self.render_inventory()
+            if then is not None:
+                self.call_after_refresh(then)
+
+        self.call_after_refresh(sizes)
 
     def tidy_marks(self) -> None:
         """What both panels show of tidying the house, from the house: the floors built on each

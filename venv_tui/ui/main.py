@@ -8,6 +8,7 @@ Actions and their modal flows live in :mod:`venv_tui.ui.flows`.
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
 
 PANEL_ORDER = ("interpreters", "environments", "packages", "scripts")
 SCAN_GROUPS = ("interpreters", "environments", "sources", "read", "checks")
+FRAME_WAIT = 0.1  # seconds a floor's read waits at most for the frame under way to be drawn
 
 
 class PanelTabs(Tabs, can_focus=False):
@@ -219,8 +221,11 @@ class MainScreen(InventoryFlows):
         if not get_current_worker().is_cancelled:
             self.post_message(message)
 
-    def _read_floor(self, path: str) -> None:
-        """One read of a floor, with its required-by index, off the UI thread."""
+    def _read_floor(self, path: str, drawn: threading.Event) -> None:
+        """One read of a floor, with its required-by index, off the UI thread, once the frame
+        under way is drawn: a worker running Python holds the interpreter lock half the time,
+        and the frame that draws the floors table would take twice as long (bounded wait)."""
+        drawn.wait(FRAME_WAIT)
         self.post_message(FloorRead(readers.read_floor(self.services, path)))
 
     def ensure_reads(self) -> None:
@@ -228,8 +233,10 @@ class MainScreen(InventoryFlows):
         for path in self.house.wanted_reads:
             if path not in self.house.readings and path not in self._inflight:
                 self._inflight.add(path)
+                drawn = threading.Event()
+                self.call_after_refresh(drawn.set)
                 self.run_worker(
-                    partial(self._read_floor, path),
+                    partial(self._read_floor, path, drawn),
                     thread=True,
                     group="read",
                     exit_on_error=False,
@@ -302,12 +309,10 @@ class MainScreen(InventoryFlows):
             self.watcher.drop_groups(lambda k: not isinstance(k, FloorSite) or k.path in wanted)
         if reading.path == self.house.selected:
             self.render_packages()
-            # What waited for this panel is done after the frame that draws it: the checks'
-            # worker would hold the interpreter lock through that frame (doubling it), the
-            # floors table would be drawn in it too.
-            self.inventory_after_refresh()
-            if reading.path == self.house.lit:
-                self.call_after_refresh(self.run_checks)
+            # What waited for this panel comes after the frame that draws it, one frame at a
+            # time: the floors table's sizes, then the checks, whose worker would hold the
+            # interpreter lock half the time and make a frame drawn meanwhile twice as long.
+            self.after_packages_drawn(self.run_checks if reading.path == self.house.lit else None)
         elif reading.path == self.house.lit:
             self.run_checks()
 
