@@ -72,7 +72,8 @@ def cmd_check(args: argparse.Namespace, services: Services) -> int:
     source = None
     if args.target is not None:
         existing(args.target, "the target")
-    _, packages = resolve_env(services, args.env)
+    # Without a target the question is pip check's: names, versions and requirements only.
+    _, packages = resolve_env(services, args.env, details=args.target is not None)
     if args.target is not None:
         source = services.load_source(args.target, extras=args.extra, groups=args.group, packages=packages)
     result = services.check(source, packages)

@@ -479,6 +479,15 @@ class Services(DeleteFacade, Glance):
             progress=progress,
         )
 
+    def dependencies(self, path_or_site: str | Site) -> PackageSet:
+        """What :meth:`packages` reads, without what only a listing shows (INSTALLER,
+        REQUESTED, direct_url.json): names, versions and requirements, enough for what
+        ``pip check`` asks, and quicker to read."""
+        from venv_tui.services.packages import read_packages
+
+        site = self.open_site(path_or_site) if isinstance(path_or_site, str) else path_or_site
+        return read_packages(site, details=False)
+
 
 def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:
     """The one factory the CLI and the app use. Reads the config; a file that cannot be used

@@ -10,21 +10,20 @@ sentence instead, and the caller decides whether the entry can still be listed.
 from __future__ import annotations
 
 import os
-import re
 
 from venv_tui.model import record
 
-# The fields kept, in one pass of a compiled pattern over the header part (a Python loop over
-# every line costs more than all the file reading): a field, then its continuation lines.
-# The pattern starts with a literal newline (the text is searched with one prepended), which
-# the regex engine scans for quickly; a ``^`` anchor would be tried at every position.
-_FIELD = re.compile(
-    r"\n(?i:(name|version|summary|requires-dist|requires-python|provides-extra)):[ \t]*"
-    r"(.*(?:\r?\n[ \t].*)*)"
+# The fields kept. Each is found by ``bytes.find`` in the lower-cased header part (a Python loop
+# over every line, or a compiled pattern with its ``re`` import, costs more than all the file
+# reading): a field starts a line, its continuation lines start with a blank.
+_KEYS = (
+    (b"\nname:", "name"),
+    (b"\nversion:", "version"),
+    (b"\nsummary:", "summary"),
+    (b"\nrequires-dist:", "requires-dist"),
+    (b"\nrequires-python:", "requires-python"),
+    (b"\nprovides-extra:", "provides-extra"),
 )
-_FOLD = re.compile(r"[ \t]*\r?\n[ \t]*")
-# Versions that are certainly valid PEP 440 (the common case), so packaging is rarely needed.
-_SIMPLE_VERSION = re.compile(r"^\d+(\.\d+)*$")
 
 _CHUNK = 16 * 1024
 _LIMIT = 4 * 1024 * 1024  # a header part larger than this is not metadata
@@ -88,12 +87,11 @@ def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
     problem: str | None = None
     head = data[: _head_end(data)]
     try:
-        text = head.decode("utf-8")
+        head.decode("utf-8")
     except UnicodeDecodeError as err:
         # pip stops with a traceback here; listing it with a warning is more use to anyone.
-        text = head.decode("utf-8", "replace")
         problem = f"{file_name} is not valid UTF-8 (byte {err.start + 1})"
-    fields = _parse_headers(text)
+    fields = _parse_headers(head)
     name = _first(fields, "name")
     version = _first(fields, "version")
     if not name:
@@ -140,8 +138,8 @@ def read_metadata(path: str) -> Metadata:
 
 def is_valid_version(version: str) -> bool:
     """True for a PEP 440 version."""
-    if _SIMPLE_VERSION.match(version):
-        return True
+    if version.isascii() and all(part.isdigit() for part in version.split(".")):
+        return True  # plain release numbers, the common case: packaging is not needed
     from packaging.version import InvalidVersion, Version
 
     try:
@@ -166,16 +164,36 @@ def _head_end(data: bytes) -> int:
     return crlf if crlf >= 0 else end
 
 
-def _parse_headers(head: str) -> dict[str, list[str]]:
-    """The kept fields of the header part, continuation lines unfolded."""
+def _parse_headers(head: bytes) -> dict[str, list[str]]:
+    """The kept fields of the header part (lower-case names), continuation lines unfolded."""
+    low = b"\n" + head.lower()  # ASCII-only: every position stays that of ``head``
     fields: dict[str, list[str]] = {}
-    for key, value in _FIELD.findall("\n" + head):
-        if "\n" in value:
-            value = _FOLD.sub(" ", value)
-        values = fields.get(key)
-        if values is None:
-            # Looked up under the spelling met (one dict look-up for the next line of the same
-            # field) and under the lower-case name the readers ask for.
-            values = fields[key] = fields.setdefault(key.lower(), [])
-        values.append(value.strip())
+    size = len(low)
+    for marker, key in _KEYS:
+        pos = low.find(marker)
+        while pos >= 0:
+            start = pos + len(marker)
+            end = low.find(b"\n", start)
+            while 0 <= end < size - 1 and low[end + 1] in (32, 9):  # a continuation line
+                end = low.find(b"\n", end + 1)
+            if end < 0:
+                end = size
+            raw = head[start - 1 : end - 1]  # ``low`` has one byte more in front
+            value = raw.decode("utf-8", "replace")
+            if "\n" in value:
+                value = " ".join(_unfold(value))
+            fields.setdefault(key, []).append(value.strip())
+            pos = low.find(marker, end)
     return fields
+
+
+def _unfold(value: str) -> list[str]:
+    """The pieces of a folded value: each line without the blanks (and CR) around the break."""
+    lines = value.split("\n")
+    last = len(lines) - 1
+    return [
+        (line if i == 0 else line.lstrip(" \t")).removesuffix("\r").rstrip(" \t")
+        if i < last
+        else line.lstrip(" \t")
+        for i, line in enumerate(lines)
+    ]

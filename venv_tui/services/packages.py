@@ -16,14 +16,15 @@ entry never hides the others.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterator
 
 from venv_tui.files import LIMIT_RECORD, LIMIT_SMALL, Unreadable, read_bytes, read_head
 from venv_tui.model import Distribution, PackageSet, Site, record, replace
 from venv_tui.services.metadata import read_metadata
 
-_NORMALIZE = re.compile(r"[-_.]+")
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 _SEP = os.sep  # joined by hand in the per-package paths: os.path.join costs more than a read
 
 
@@ -36,9 +37,11 @@ class _Entry:
     kind: str  # "dist-info", "egg-info" or "egg-link"
 
 
-def read_packages(site: Site) -> PackageSet:
+def read_packages(site: Site, *, details: bool = True) -> PackageSet:
     """Every distribution the site's interpreter sees. Never raises for one bad entry or an
-    unreadable folder: those become sentences in ``problems``."""
+    unreadable folder: those become sentences in ``problems``. Without ``details`` only
+    ``METADATA`` is read (no INSTALLER, REQUESTED, direct_url.json: ``installer`` is None,
+    ``requested`` and ``editable`` False), which is all a dependency check needs."""
     kept: dict[str, Distribution] = {}
     shadowed: list[Distribution] = []
     problems: list[str] = []
@@ -46,7 +49,7 @@ def read_packages(site: Site) -> PackageSet:
     folders = [(d, False) for d in site.own_dirs] + [(d, True) for d in site.inherited_dirs]
     folders = _with_pth_folders(folders, problems)
     for folder, inherited in folders:
-        for dist in _read_folder(folder, inherited, by_directory_order, problems):
+        for dist in _read_folder(folder, inherited, by_directory_order, problems, details):
             key = _canonical(dist.name)
             first = kept.get(key)
             if first is None:
@@ -125,7 +128,7 @@ def _with_pth_folders(
 
 
 def _read_folder(
-    folder: str, inherited: bool, by_directory_order: bool, problems: list[str]
+    folder: str, inherited: bool, by_directory_order: bool, problems: list[str], details: bool
 ) -> Iterator[Distribution]:
     try:
         with os.scandir(folder) as it:
@@ -141,7 +144,7 @@ def _read_folder(
         return
     infos, links = _entries(folder, names, by_directory_order)
     for entry in infos:
-        dist = _read_info(entry, folder, inherited, problems)
+        dist = _read_info(entry, folder, inherited, problems, details)
         if dist is not None:
             yield dist
     # pip reads .egg-link files after the folder's own entries (setuptools' tie-break).
@@ -175,8 +178,8 @@ def _entries(
             # importlib.metadata groups entries by the name part of the folder name, in the
             # order each name first appears in the directory listing.
             group = low.rpartition(".")[0].partition("-")[0].replace(".", "_")
-            if "__" in group:
-                group = _NORMALIZE.sub("_", group)
+            while "__" in group:
+                group = group.replace("__", "_")
         else:
             group = file_name
         groups.setdefault(group, []).append(entry)
@@ -184,7 +187,7 @@ def _entries(
 
 
 def _read_info(
-    entry: _Entry, folder: str, inherited: bool, problems: list[str]
+    entry: _Entry, folder: str, inherited: bool, problems: list[str], details: bool = True
 ) -> Distribution | None:
     path = entry.path
     if entry.kind == "dist-info":
@@ -200,7 +203,7 @@ def _read_info(
     requires = meta.requires
     if entry.kind == "egg-info" and not requires and os.path.isdir(path):
         requires = _egg_info_requires(path)
-    editable_location = _editable_location(path) if entry.kind == "dist-info" else None
+    editable_location = _editable_location(path) if details and entry.kind == "dist-info" else None
     return Distribution(
         name=meta.name,
         version=meta.version,
@@ -208,12 +211,12 @@ def _read_info(
         metadata_path=path,
         editable=editable_location is not None,
         editable_location=editable_location,
-        requested=os.path.exists(path + _SEP + "REQUESTED"),
+        requested=details and os.path.exists(path + _SEP + "REQUESTED"),
         inherited=inherited,
         summary=meta.summary,
         requires=requires,
         requires_python=meta.requires_python,
-        installer=_installer(path),
+        installer=_installer(path) if details else None,
         kind="dist-info" if entry.kind == "dist-info" else "egg-info",
         problem=_sentence(path, meta.problem),
     )
@@ -325,7 +328,7 @@ def _egg_info_requires(info: str) -> tuple[str, ...]:
         if line.startswith("[") and line.endswith("]"):
             extra, _, marker = line.strip("[]").partition(":")
             continue
-        safe = re.sub(r"[^A-Za-z0-9.-]+", "_", extra).lower()
+        safe = _safe_extra(extra)
         if extra and marker:
             found.append(f'{line} ; ({marker}) and extra == "{safe}"')
         elif extra:
@@ -335,6 +338,19 @@ def _egg_info_requires(info: str) -> tuple[str, ...]:
         else:
             found.append(line)
     return tuple(found)
+
+
+def _safe_extra(extra: str) -> str:
+    """setuptools' safe_extra: each run of characters other than letters, digits, "." and "-"
+    becomes one "_", then lower case."""
+    out: list[str] = []
+    for c in extra:
+        keep = c.isascii() and (c.isalnum() or c in ".-")
+        if keep:
+            out.append(c)
+        elif not out or out[-1] != "_":  # no "_" is kept as it is: this one ends a run
+            out.append("_")
+    return "".join(out).lower()
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -368,7 +384,9 @@ def canonical(name: str) -> str:
     """PEP 503 normalisation, inline: packaging's import is not needed just for this. String
     methods do the common case; only a run of separators ("a._b") needs the pattern."""
     low = name.lower().replace("_", "-").replace(".", "-")
-    return _NORMALIZE.sub("-", low) if "--" in low else low
+    while "--" in low:
+        low = low.replace("--", "-")
+    return low
 
 
 _canonical = canonical
