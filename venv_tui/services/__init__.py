@@ -9,7 +9,6 @@ a headless command pays only for what it uses.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
 
 from venv_tui.model import (
     AuditReport,
@@ -31,6 +30,7 @@ from venv_tui.services.glance import Glance
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     import threading
+    from collections.abc import Callable, Mapping, Sequence
 
     from venv_tui.config import Config
     from venv_tui.services.actions.create import NewFloorResult
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from venv_tui.services.diff import FloorDiff
     from venv_tui.services.index.pipconf import IndexSettings
 
-LineCallback = Callable[[str], None]
+if TYPE_CHECKING:
+    LineCallback = Callable[[str], None]
 
 
 class Services(DeleteFacade, Glance):

@@ -7,10 +7,9 @@ what it needs of the rest of the facade is declared below for the type checker o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
     from venv_tui.model import DeletePlan, Environment, Interpreter, PackageSet, Site
@@ -21,7 +20,8 @@ if TYPE_CHECKING:
     from venv_tui.services.state import Mark, State
     from venv_tui.services.where import Found
 
-LineCallback = Callable[[str], None]
+if TYPE_CHECKING:
+    LineCallback = Callable[[str], None]
 
 
 class Glance:
