@@ -32,8 +32,10 @@ def cmd_packages(args: argparse.Namespace, services: Services) -> int:
     from venv_tui import report
 
     existing(args.env, "the environment")
-    packages = services.packages(args.env)
-    out(report.dumps(report.packages_json(packages)) if args.json else report.packages_text(packages))
+    if args.json:  # the JSON shows no summary nor requirements: they are not read
+        out(report.dumps(report.packages_json(services.listing(args.env))))
+    else:
+        out(report.packages_text(services.packages(args.env)))
     return EXIT_OK
 
 

@@ -489,6 +489,14 @@ class Services(DeleteFacade, Glance):
         site = self.open_site(path_or_site) if isinstance(path_or_site, str) else path_or_site
         return read_packages(site, details=False)
 
+    def listing(self, path_or_site: str | Site) -> PackageSet:
+        """What :meth:`packages` reads, without the fields a listing does not show (Summary,
+        Requires-Dist, Requires-Python: left empty): what ``packages --json`` prints."""
+        from venv_tui.services.packages import read_packages
+
+        site = self.open_site(path_or_site) if isinstance(path_or_site, str) else path_or_site
+        return read_packages(site, requirements=False)
+
 
 def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:
     """The one factory the CLI and the app use. Reads the config; a file that cannot be used

@@ -16,7 +16,8 @@ from venv_tui.model import record
 # The fields kept. Each is found by ``bytes.find`` in the lower-cased header part (a Python loop
 # over every line, or a compiled pattern with its ``re`` import, costs more than all the file
 # reading): a field starts a line, its continuation lines start with a blank.
-_KEYS = (
+Fields = tuple[tuple[bytes, str], ...]  # (b"\nname:", "name"): how a field starts, its key
+ALL_FIELDS: Fields = (
     (b"\nname:", "name"),
     (b"\nversion:", "version"),
     (b"\nsummary:", "summary"),
@@ -24,6 +25,9 @@ _KEYS = (
     (b"\nrequires-python:", "requires-python"),
     (b"\nprovides-extra:", "provides-extra"),
 )
+# What a listing shows (``packages --json``), and what a dependency check reads.
+LISTING_FIELDS: Fields = ALL_FIELDS[:2]
+CHECK_FIELDS: Fields = ALL_FIELDS[:2] + ALL_FIELDS[3:4]
 
 _CHUNK = 16 * 1024
 _LIMIT = 4 * 1024 * 1024  # a header part larger than this is not metadata
@@ -75,10 +79,13 @@ def read_head(path: str) -> bytes:
     raise HeaderTooLarge
 
 
-def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
+def parse_metadata(
+    data: bytes, file_name: str = "METADATA", keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS
+) -> Metadata:
     """Parse the header part of ``data``; a ``problem`` sentence says what is wrong with it.
 
-    ``file_name`` ("METADATA", "PKG-INFO") is only used to word the sentences.
+    ``file_name`` ("METADATA", "PKG-INFO") is only used to word the sentences; ``keys``
+    (name and version always among them) are the ones read, the others are left empty.
     """
     if not data or data.isspace():
         return Metadata(None, None, problem=f"{file_name} is empty")
@@ -91,7 +98,7 @@ def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
     except UnicodeDecodeError as err:
         # pip stops with a traceback here; listing it with a warning is more use to anyone.
         problem = f"{file_name} is not valid UTF-8 (byte {err.start + 1})"
-    fields = _parse_headers(head)
+    fields = _parse_headers(head, keys)
     name = _first(fields, "name")
     version = _first(fields, "version")
     if not name:
@@ -113,7 +120,7 @@ def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
     )
 
 
-def read_metadata(path: str) -> Metadata:
+def read_metadata(path: str, keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS) -> Metadata:
     """Read and parse one METADATA / PKG-INFO file (or an egg-info file). Never raises."""
     from venv_tui.files import Unreadable
 
@@ -133,7 +140,7 @@ def read_metadata(path: str) -> Metadata:
             problem=f"{file_name} has no end to its headers within the first {_LIMIT // (1024 * 1024)} MiB "
             "(a header line that long is not metadata), so its Name and Version cannot be read",
         )
-    return parse_metadata(data, file_name)
+    return parse_metadata(data, file_name, keys)
 
 
 def is_valid_version(version: str) -> bool:
@@ -164,26 +171,38 @@ def _head_end(data: bytes) -> int:
     return crlf if crlf >= 0 else end
 
 
-def _parse_headers(head: bytes) -> dict[str, list[str]]:
+def _parse_headers(head: bytes, keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS) -> dict[str, list[str]]:
     """The kept fields of the header part (lower-case names), continuation lines unfolded."""
-    low = b"\n" + head.lower()  # ASCII-only: every position stays that of ``head``
+    low = b"\n" + head.lower()  # ASCII-only: every position stays that of ``head`` plus one
+    text = head.decode("utf-8", "replace") if head.isascii() else None
     fields: dict[str, list[str]] = {}
     size = len(low)
-    for marker, key in _KEYS:
-        pos = low.find(marker)
+    find = low.find
+    for marker, key in keys:
+        pos = find(marker)
+        if pos < 0:
+            continue
+        values = fields[key] = []
+        skip = len(marker) - 1  # from ``low``'s position to the value's in ``head``
         while pos >= 0:
-            start = pos + len(marker)
-            end = low.find(b"\n", start)
-            while 0 <= end < size - 1 and low[end + 1] in (32, 9):  # a continuation line
-                end = low.find(b"\n", end + 1)
+            start = pos + skip
+            end = find(b"\n", pos + 1)
             if end < 0:
                 end = size
-            raw = head[start - 1 : end - 1]  # ``low`` has one byte more in front
-            value = raw.decode("utf-8", "replace")
+            elif end + 1 < size and low[end + 1] in (32, 9):  # continuation lines follow
+                while 0 <= end < size - 1 and low[end + 1] in (32, 9):
+                    end = find(b"\n", end + 1)
+                if end < 0:
+                    end = size
+            # ASCII (the usual case): the text's positions are the bytes'; else decode a slice.
+            if text is not None:
+                value = text[start : end - 1]
+            else:
+                value = head[start : end - 1].decode("utf-8", "replace")
             if "\n" in value:
                 value = " ".join(_unfold(value))
-            fields.setdefault(key, []).append(value.strip())
-            pos = low.find(marker, end)
+            values.append(value.strip())
+            pos = find(marker, end)
     return fields
 
 

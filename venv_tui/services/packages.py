@@ -19,7 +19,7 @@ import os
 
 from venv_tui.files import LIMIT_RECORD, LIMIT_SMALL, Unreadable, read_bytes, read_head
 from venv_tui.model import Distribution, PackageSet, Site, record, replace
-from venv_tui.services.metadata import read_metadata
+from venv_tui.services.metadata import ALL_FIELDS, CHECK_FIELDS, LISTING_FIELDS, read_metadata
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
@@ -37,11 +37,21 @@ class _Entry:
     kind: str  # "dist-info", "egg-info" or "egg-link"
 
 
-def read_packages(site: Site, *, details: bool = True) -> PackageSet:
+def read_packages(site: Site, *, details: bool = True, requirements: bool = True) -> PackageSet:
     """Every distribution the site's interpreter sees. Never raises for one bad entry or an
-    unreadable folder: those become sentences in ``problems``. Without ``details`` only
-    ``METADATA`` is read (no INSTALLER, REQUESTED, direct_url.json: ``installer`` is None,
-    ``requested`` and ``editable`` False), which is all a dependency check needs."""
+    unreadable folder: those become sentences in ``problems``.
+
+    For a caller that shows less, less is read. Without ``details`` only ``METADATA`` is read
+    (no INSTALLER, REQUESTED, direct_url.json: ``installer`` is None, ``requested`` and
+    ``editable`` False), and of it name, version and Requires-Dist: all a dependency check
+    needs. Without ``requirements``, Summary, Requires-Dist, Requires-Python and Provides-Extra
+    are not read (left empty): what a listing (``packages --json``) does not show."""
+    if not details:
+        keys = CHECK_FIELDS
+    elif not requirements:
+        keys = LISTING_FIELDS
+    else:
+        keys = ALL_FIELDS
     kept: dict[str, Distribution] = {}
     shadowed: list[Distribution] = []
     problems: list[str] = []
@@ -49,7 +59,7 @@ def read_packages(site: Site, *, details: bool = True) -> PackageSet:
     folders = [(d, False) for d in site.own_dirs] + [(d, True) for d in site.inherited_dirs]
     folders = _with_pth_folders(folders, problems)
     for folder, inherited in folders:
-        for dist in _read_folder(folder, inherited, by_directory_order, problems, details):
+        for dist in _read_folder(folder, inherited, by_directory_order, problems, details, keys):
             key = _canonical(dist.name)
             first = kept.get(key)
             if first is None:
@@ -128,7 +138,12 @@ def _with_pth_folders(
 
 
 def _read_folder(
-    folder: str, inherited: bool, by_directory_order: bool, problems: list[str], details: bool
+    folder: str,
+    inherited: bool,
+    by_directory_order: bool,
+    problems: list[str],
+    details: bool = True,
+    keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS,
 ) -> Iterator[Distribution]:
     try:
         with os.scandir(folder) as it:
@@ -144,12 +159,12 @@ def _read_folder(
         return
     infos, links = _entries(folder, names, by_directory_order)
     for entry in infos:
-        dist = _read_info(entry, folder, inherited, problems, details)
+        dist = _read_info(entry, folder, inherited, problems, details, keys)
         if dist is not None:
             yield dist
     # pip reads .egg-link files after the folder's own entries (setuptools' tie-break).
     for entry in links:
-        dist = _read_egg_link(entry, folder, inherited, problems)
+        dist = _read_egg_link(entry, folder, inherited, problems, keys)
         if dist is not None:
             yield dist
 
@@ -187,21 +202,26 @@ def _entries(
 
 
 def _read_info(
-    entry: _Entry, folder: str, inherited: bool, problems: list[str], details: bool = True
+    entry: _Entry,
+    folder: str,
+    inherited: bool,
+    problems: list[str],
+    details: bool = True,
+    keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS,
 ) -> Distribution | None:
     path = entry.path
     if entry.kind == "dist-info":
-        meta = read_metadata(path + _SEP + "METADATA")
+        meta = read_metadata(path + _SEP + "METADATA", keys)
     elif os.path.isdir(path):
-        meta = read_metadata(path + _SEP + "PKG-INFO")
+        meta = read_metadata(path + _SEP + "PKG-INFO", keys)
     else:
-        meta = read_metadata(path)  # an .egg-info *file* (distutils) holds PKG-INFO itself
+        meta = read_metadata(path, keys)  # an .egg-info *file* (distutils) holds PKG-INFO itself
     if not meta.usable:
         problems.append(f"{path}: {meta.problem}; it is left out of the list.")
         return None
     assert meta.name is not None and meta.version is not None
     requires = meta.requires
-    if entry.kind == "egg-info" and not requires and os.path.isdir(path):
+    if entry.kind == "egg-info" and not requires and keys is not LISTING_FIELDS and os.path.isdir(path):
         requires = _egg_info_requires(path)
     editable_location = _editable_location(path) if details and entry.kind == "dist-info" else None
     return Distribution(
@@ -223,7 +243,11 @@ def _read_info(
 
 
 def _read_egg_link(
-    entry: _Entry, folder: str, inherited: bool, problems: list[str]
+    entry: _Entry,
+    folder: str,
+    inherited: bool,
+    problems: list[str],
+    keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS,
 ) -> Distribution | None:
     """A ``setup.py develop`` install: the .egg-link's first line names the project folder,
     which holds ``NAME.egg-info``."""
@@ -249,7 +273,7 @@ def _read_egg_link(
         return None
     infos, _ = _entries(project, names, True)
     for info in infos:
-        dist = _read_info(info, project, inherited, problems)
+        dist = _read_info(info, project, inherited, problems, True, keys)
         if dist is not None:
             return replace(
                 dist,
