@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 
+from venv_tui.files import Unreadable
+from venv_tui.files import read_head as read_start
 from venv_tui.model import record
 
 # The fields kept. Each is found by ``bytes.find`` in the lower-cased header part (a Python loop
@@ -62,8 +64,6 @@ def read_head(path: str) -> bytes:
     Raises ``files.Unreadable`` for what is not a readable regular file, HeaderTooLarge when
     no end of the headers comes within 4 MiB.
     """
-    from venv_tui.files import read_head as read_start
-
     data, whole = read_start(path, _CHUNK)
     if whole:
         return data
@@ -93,12 +93,16 @@ def parse_metadata(
         return Metadata(None, None, problem=f"{file_name} is not a text file")
     problem: str | None = None
     head = data[: _head_end(data)]
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as err:
-        # pip stops with a traceback here; listing it with a warning is more use to anyone.
-        problem = f"{file_name} is not valid UTF-8 (byte {err.start + 1})"
-    fields = _parse_headers(head, keys)
+    text = None
+    if head.isascii():  # the usual case: valid, and its text's positions are its bytes'
+        text = head.decode("ascii")
+    else:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as err:
+            # pip stops with a traceback here; listing it with a warning is more use to anyone.
+            problem = f"{file_name} is not valid UTF-8 (byte {err.start + 1})"
+    fields = _parse_headers(head, keys, text)
     name = _first(fields, "name")
     version = _first(fields, "version")
     if not name:
@@ -122,8 +126,6 @@ def parse_metadata(
 
 def read_metadata(path: str, keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS) -> Metadata:
     """Read and parse one METADATA / PKG-INFO file (or an egg-info file). Never raises."""
-    from venv_tui.files import Unreadable
-
     file_name = os.path.basename(path)
     try:
         data = read_head(path)
@@ -171,10 +173,12 @@ def _head_end(data: bytes) -> int:
     return crlf if crlf >= 0 else end
 
 
-def _parse_headers(head: bytes, keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS) -> dict[str, list[str]]:
-    """The kept fields of the header part (lower-case names), continuation lines unfolded."""
+def _parse_headers(
+    head: bytes, keys: Fields = ALL_FIELDS, text: str | None = None
+) -> dict[str, list[str]]:
+    """The kept fields of the header part (lower-case names), continuation lines unfolded.
+    ``text``: the header part decoded, when it is ASCII (then positions are shared)."""
     low = b"\n" + head.lower()  # ASCII-only: every position stays that of ``head`` plus one
-    text = head.decode("utf-8", "replace") if head.isascii() else None
     fields: dict[str, list[str]] = {}
     size = len(low)
     find = low.find

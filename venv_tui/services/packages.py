@@ -231,7 +231,7 @@ def _read_info(
         metadata_path=path,
         editable=editable_location is not None,
         editable_location=editable_location,
-        requested=details and os.path.exists(path + _SEP + "REQUESTED"),
+        requested=details and _is_there(path + _SEP + "REQUESTED"),
         inherited=inherited,
         summary=meta.summary,
         requires=requires,
@@ -291,8 +291,10 @@ def _editable_location(info: str) -> str | None:
     read by ``packaging.direct_url``; a file that does not validate counts as not editable, as
     pip treats it."""
     path = info + _SEP + "direct_url.json"
-    if not os.path.lexists(path):
-        return None  # the common case, told by one stat rather than an exception
+    try:
+        os.lstat(path)
+    except OSError:
+        return None  # the common case, told by one stat
     try:
         data = read_bytes(path, LIMIT_SMALL)
     except Unreadable:
@@ -325,12 +327,24 @@ def _file_url_to_path(url: str) -> str:
     return path
 
 
+def _is_there(path: str) -> bool:
+    """``os.path.exists`` without its extra call (it runs once per package)."""
+    try:
+        os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def _installer(info: str) -> str | None:
     try:
-        text = read_head(info + _SEP + "INSTALLER", 1024)[0].decode("utf-8", "replace")
+        data = read_head(info + _SEP + "INSTALLER", 1024)[0]
     except Unreadable:
         return None
-    for line in text.splitlines():
+    word = data.rstrip(b"\n")
+    if word.isalnum():  # "pip", "uv": one ASCII word, the usual case
+        return word.decode("ascii")
+    for line in data.decode("utf-8", "replace").splitlines():
         if line.strip():
             return line.strip()
     return None
