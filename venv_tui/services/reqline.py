@@ -16,14 +16,15 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import TypeVar
+
+    _T = TypeVar("_T")
 
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-_NAME_CHARS = _ALNUM | frozenset("._-")
 _WORD_CHARS = _ALNUM | frozenset("_.")
 _SPACE = " \t"
 _TWO_CHAR = frozenset({"~=", "==", "!=", "<=", ">="})
-# What can end a name at the start of a requirement line.
-_AFTER_NAME = (" ", "\t", "[", "(", "<", ">", "=", "!", "~")
+_NAME_TEXT = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 # Longest first: "===" before "==", "<=" before "<".
 _OPERATORS = ("===", "~=", "==", "!=", "<=", ">=", "<", ">")
 # Markers whose values packaging compares as versions when the right side is one.
@@ -140,13 +141,38 @@ def specifier_fits(specifier: str, version: str) -> bool | None:
     either side is not plain release numbers."""
     if not is_release(version):
         return None
+    try:
+        clauses = _SPECIFIERS[specifier]
+    except KeyError:
+        clauses = _remember(_SPECIFIERS, specifier, _clauses(specifier))
+    if clauses is None:
+        return None
+    return all(release_fits(op, bound, version) for op, bound in clauses)
+
+
+def _clauses(specifier: str) -> list[tuple[str, str]] | None:
     clauses = []
     for part in specifier.split(","):
         clause = spec_clause(part)
         if clause is None:
             return None
         clauses.append(clause)
-    return all(release_fits(op, bound, version) for op, bound in clauses)
+    return clauses
+
+
+# Specifiers and markers recur across a floor (">=1.0", 'extra == "test"',
+# 'python_version < "3.11"'): each text is read once per process.
+_SPECIFIERS: dict[str, list[tuple[str, str]] | None] = {}
+_SPECIFIER_TEXTS: dict[str, str | None] = {}
+_MARKERS: dict[str, tuple[object, ...] | None] = {}
+_CACHE_SIZE = 8192
+
+
+def _remember(cache: dict[str, _T], key: str, value: _T) -> _T:
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def split_requirement(raw: str) -> tuple[str, tuple[str, ...], str, str | None] | None:
@@ -157,15 +183,11 @@ def split_requirement(raw: str) -> tuple[str, tuple[str, ...], str, str | None] 
     if "@" in head:
         return None
     head = head.lstrip(_SPACE)
-    end = len(head)
-    for c in _AFTER_NAME:
-        found = head.find(c, 0, end)
-        if found >= 0:
-            end = found
-    name = head[:end]
-    if not is_name(name):
+    rest = head.lstrip(_NAME_TEXT)  # the name is the longest run of name characters
+    name = head[: len(head) - len(rest)]
+    if not (name[:1].isalnum() and name[-1:].isalnum() and name.isascii()):
         return None
-    rest = head[end:].lstrip(_SPACE)
+    rest = rest.lstrip(_SPACE)
     extras: tuple[str, ...] = ()
     if rest[:1] == "[":
         close = rest.find("]")
@@ -184,19 +206,27 @@ def split_requirement(raw: str) -> tuple[str, tuple[str, ...], str, str | None] 
         rest = rest[1:-1].strip(_SPACE)
         if not rest:
             return None
-    clauses = []
+    specifier = ""
     if rest:
-        for part in rest.split(","):
-            clause = spec_clause(part)
-            if clause is None:
-                return None
-            clauses.append(clause[0] + clause[1])
+        try:
+            found = _SPECIFIER_TEXTS[rest]
+        except KeyError:
+            found = _remember(_SPECIFIER_TEXTS, rest, _specifier_text(rest))
+        if found is None:
+            return None
+        specifier = found
     if sep:
         marker_text = marker_text.strip(_SPACE)
         if not marker_text:
             return None
-        return name, extras, ",".join(clauses), marker_text
-    return name, extras, ",".join(clauses), None
+        return name, extras, specifier, marker_text
+    return name, extras, specifier, None
+
+
+def _specifier_text(text: str) -> str | None:
+    """">=1.0,<2" from ">= 1.0 , <2": the clauses without blanks; None for what is not read."""
+    clauses = _clauses(text)
+    return None if clauses is None else ",".join(op + version for op, version in clauses)
 
 
 # -- markers ----------------------------------------------------------------------------------
@@ -354,7 +384,16 @@ def marker_holds(
     """Whether ``marker`` holds on the floor for no extra or one of ``extras`` (canonical);
     None when packaging must judge it."""
     try:
-        tree = parse_marker(marker)
+        tree = _MARKERS[marker]
+    except KeyError:
+        try:
+            tree = parse_marker(marker)
+        except Unknown:
+            tree = None
+        _remember(_MARKERS, marker, tree)
+    if tree is None:
+        return None
+    try:
         return any(evaluate(tree, markers, extra) for extra in ("", *extras))
     except Unknown:
         return None
