@@ -26,6 +26,7 @@ from venv_tui.model import (
 )
 from venv_tui.services.deleting import DeleteFacade
 from venv_tui.services.glance import Glance
+from venv_tui.services.reading import Reading
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
@@ -42,9 +43,9 @@ if TYPE_CHECKING:
     LineCallback = Callable[[str], None]
 
 
-class Services(DeleteFacade, Glance):
-    """Everything venv-tui knows how to read and change, behind one object (deleting and the
-    inventory: its bases in services/deleting.py and services/glance.py)."""
+class Services(DeleteFacade, Glance, Reading):
+    """Everything venv-tui knows how to read and change, behind one object (deleting, the
+    inventory and lean reads: its bases in services/deleting.py, glance.py and reading.py)."""
 
     def __init__(
         self,
@@ -479,23 +480,6 @@ class Services(DeleteFacade, Glance):
             cancel=cancel,
             progress=progress,
         )
-
-    def dependencies(self, path_or_site: str | Site) -> PackageSet:
-        """What :meth:`packages` reads, without what only a listing shows (INSTALLER,
-        REQUESTED, direct_url.json): names, versions and requirements, enough for what
-        ``pip check`` asks, and quicker to read."""
-        from venv_tui.services.packages import read_packages
-
-        site = self.open_site(path_or_site) if isinstance(path_or_site, str) else path_or_site
-        return read_packages(site, details=False)
-
-    def listing(self, path_or_site: str | Site) -> PackageSet:
-        """What :meth:`packages` reads, without the fields a listing does not show (Summary,
-        Requires-Dist, Requires-Python: left empty): what ``packages --json`` prints."""
-        from venv_tui.services.packages import read_packages
-
-        site = self.open_site(path_or_site) if isinstance(path_or_site, str) else path_or_site
-        return read_packages(site, requirements=False)
 
 
 def make_services(*, environ: Mapping[str, str] | None = None, cwd: str | None = None) -> Services:
