@@ -90,20 +90,32 @@ QUICK = [
     "n>=1,<2,!=1.5",
     "m (==1.0.*)",
     "l>= 1.0 , < 2",
+    "exceptiongroup (>=1.0.0rc9) ; python_version < \"3.11\"",
+    "gmpy2 (>=2.1.0a4) ; (platform_python_implementation != \"PyPy\") and extra == 'gmpy'",
+    "botocore (<2.0a.0,>=1.37.4)",
+    "botocore[crt] (<2.0a0,>=1.21.0) ; extra == 'crt'",
+    "black>=20.8b0; extra == \"cli\"",
+    "k!=1.0rc1,<=2.0.0b1",
+    "j==1.0a1",
+    "i>1.0.0-alpha.1",
+    "h<1.0.preview2",
+    "g; python_full_version >= \"3.13.0rc1\"",
 ]
 
 # Lines left to packaging: a URL, pre-releases in a specifier, legacy or mirrored markers,
 # comparisons packaging refuses, and lines that are not valid at all.
 SLOW = [
-    "exceptiongroup (>=1.0.0rc9) ; python_version < \"3.11\"",
-    "gmpy2 (>=2.1.0a4) ; (platform_python_implementation != \"PyPy\") and extra == 'gmpy'",
-    "botocore (<2.0a.0,>=1.37.4)",
     "pkg @ https://example.invalid/pkg-1.0.tar.gz",
     "pkg @ https://example.invalid/pkg-1.0.tar.gz ; extra == 'x'",
     "pkg @ file:///srv/pkg ; python_version < '3.8'",
     "pkg[extra] @ https://example.invalid/p.whl ; sys_platform == 'win32'",
     "pkg===1.0",
     "pkg>=1.0.post1",
+    "pkg>=1.0a1.post1",
+    "pkg>=1.0a1.dev0",
+    "pkg>=1.0a.",
+    "pkg~=1.0a1",
+    "pkg==1.0a1.*",
     "pkg>=1.0.dev0",
     "pkg==1.0+local",
     "pkg>=v1.0",
@@ -220,6 +232,8 @@ def test_what_the_quick_reader_does_not_understand_goes_to_packaging(line: str) 
 SPECS = [
     ">=1.0", "<2", "==1.5.7", "==1.5", "!=1.5.7", ">1.5", "<=1.5.7", ">=1.5,<2", ">=2", "~=1.4",
     "~=1.4.2", "~=2.0", "==1.*", "==1.5.*", "!=1.5.*", "!=2.*", "==0.*", "~=1.5,!=1.5.7", ">1", "<1.5.0",
+    "<2.0a0", "<2.0a.0,>=1.4", ">=1.5rc1", ">1.5b2", "<=1.5.7c1", "==1.5a1", "!=1.5.0rc1", ">=2.0.0-beta.3",
+    "<1.5.0.preview", ">=1.5alpha", "<10.0pre1",
 ]
 VERSIONS = ["0.9", "1", "1.0", "1.4", "1.4.2", "1.5", "1.5.0", "1.5.7", "1.6", "2", "2.1.0", "10.0", "1.5.7.1"]
 
@@ -234,6 +248,8 @@ def test_release_comparisons_agree_with_packaging(spec: str) -> None:
 def test_version_comparisons_step_aside_for_what_they_do_not_read() -> None:
     assert reqline.specifier_fits(">=1.0", "1.0rc1") is None
     assert reqline.specifier_fits(">=1.0", "1.0+local") is None
-    assert reqline.specifier_fits(">=1.0a1", "1.0") is None
+    assert reqline.specifier_fits(">=1.0.post1", "1.0") is None
+    assert reqline.specifier_fits(">=1.0a1.dev0", "1.0") is None
+    assert reqline.specifier_fits("~=1.0a1", "1.0") is None
     assert reqline.specifier_fits("===1.0", "1.0") is None
     assert reqline.specifier_fits("~=1", "1.0") is None

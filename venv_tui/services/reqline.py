@@ -108,13 +108,23 @@ def release_fits(op: str, bound: str, version: str) -> bool:
         return a <= b
     if op == ">":
         return a > b
+    if op == "pre>=" or op == "pre>":  # a release is past a pre-release of its own number
+        return a >= b
+    if op == "pre<" or op == "pre<=":
+        return a < b
+    if op == "pre==":
+        return False  # a release never equals a pre-release
+    if op == "pre!=":
+        return True
     # "~=": at least the bound, and the same release up to its last part.
     prefix = limit[:-1]
     return a >= b and _padded(have, len(prefix))[: len(prefix)] == prefix
 
 
 def spec_clause(text: str) -> tuple[str, str] | None:
-    """(operator, version) of one specifier clause this module can compare; None otherwise."""
+    """(operator, version) of one specifier clause this module can compare; None otherwise.
+    A pre-release bound (``<2.0a0``, ``>=1.0.0rc9``) is compared with plain releases only: the
+    operator comes back prefixed with "pre" and the version is the bound's release part."""
     text = text.strip(_SPACE)
     two = text[:2]
     if two in _TWO_CHAR:
@@ -130,10 +140,45 @@ def spec_clause(text: str) -> tuple[str, str] | None:
         if op not in ("==", "!=") or not is_release(version[:-2]):
             return None
     elif not is_release(version):
-        return None
+        release = _pre_release_of(version)
+        if release is None or op == "~=":
+            return None
+        return "pre" + op, release
     elif op == "~=" and "." not in version:
         return None  # ~= needs two parts: packaging refuses the specifier
     return op, version
+
+
+_PRE_LETTERS = frozenset({"a", "alpha", "b", "beta", "c", "rc", "pre", "preview"})
+
+
+def _pre_release_of(version: str) -> str | None:
+    """The release part of a plain pre-release (``2.0a0``, ``1.0.0rc9``, ``2.0a.0``), None for
+    any other version (post, dev, local, epoch, or not a version)."""
+    cut = len(version.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."))
+    if cut:
+        return None  # a character no version has
+    i = 0
+    while i < len(version) and (version[i].isdigit() or version[i] == "."):
+        i += 1
+    release, rest = version[:i], version[i:].lower()
+    if release.endswith("."):
+        release, rest = release[:-1], "." + rest
+    if not release.isascii() or not is_release(release):
+        return None
+    if rest[:1] in ("-", "_", "."):
+        rest = rest[1:]
+    letters = rest.rstrip("0123456789-_.")
+    if letters not in _PRE_LETTERS:
+        return None
+    tail = rest[len(letters) :]
+    if tail[:1] in ("-", "_", "."):
+        tail = tail[1:]
+        if not tail:
+            return None  # a separator with no number after it: left to packaging
+    if tail and not (tail.isdigit() and tail.isascii()):
+        return None
+    return release
 
 
 def specifier_fits(specifier: str, version: str) -> bool | None:
@@ -225,8 +270,9 @@ def split_requirement(raw: str) -> tuple[str, tuple[str, ...], str, str | None] 
 
 def _specifier_text(text: str) -> str | None:
     """">=1.0,<2" from ">= 1.0 , <2": the clauses without blanks; None for what is not read."""
-    clauses = _clauses(text)
-    return None if clauses is None else ",".join(op + version for op, version in clauses)
+    if _clauses(text) is None:
+        return None
+    return ",".join(part.strip(_SPACE).replace(" ", "").replace("\t", "") for part in text.split(","))
 
 
 # -- markers ----------------------------------------------------------------------------------
