@@ -102,7 +102,9 @@ def realistic_requires(names: list[str], i: int) -> list[str]:
         return names[min(i + k, n - 1)]
 
     needs = []
-    if i % 3 == 0 and i + 1 < n:
+    if i == n - 2:
+        needs.append(f"{names[i + 1]}>=1.0")  # the post-release
+    elif i % 3 == 0 and i + 1 < n:
         needs.append(f"{names[i + 1]}>=1.0")
     if i % 4 == 1 and i + 2 < n:
         needs.append(f"{later(2)}[speedups]<3.0.0,>=1.0")  # like markdown-it-py[plugins]
@@ -128,6 +130,12 @@ def realistic_requires(names: list[str], i: int) -> list[str]:
     return needs
 
 
+def realistic_version(names: list[str], i: int) -> str:
+    """Release numbers, and for the last package a post-release (as certifi ships them), which
+    the package before it requires with `>=`."""
+    return f"1.{i}.0.post1" if i == len(names) - 1 else f"1.{i}.0"
+
+
 def build_big_env(root: str) -> str:
     """A venv with pip plus 119 story-like packages that depend on each other through
     Requires-Dist lines of the shapes real floors hold, with the header lines real METADATA
@@ -136,7 +144,11 @@ def build_big_env(root: str) -> str:
     names = [f"robot-{i:03d}" for i in range(N_PACKAGES)]
     for i, name in enumerate(names):
         story.build_wheel(
-            wheels, name, f"1.{i}.0", realistic_requires(names, i), extra_metadata=REAL_HEADERS
+            wheels,
+            name,
+            realistic_version(names, i),
+            realistic_requires(names, i),
+            extra_metadata=REAL_HEADERS,
         )
     env = os.path.join(root, "big-env")
     subprocess.run([sys.executable, "-m", "venv", env], check=True, env=story.clean_pip_env())

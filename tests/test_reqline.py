@@ -235,14 +235,22 @@ SPECS = [
     "<2.0a0", "<2.0a.0,>=1.4", ">=1.5rc1", ">1.5b2", "<=1.5.7c1", "==1.5a1", "!=1.5.0rc1", ">=2.0.0-beta.3",
     "<1.5.0.preview", ">=1.5alpha", "<10.0pre1",
 ]
-VERSIONS = ["0.9", "1", "1.0", "1.4", "1.4.2", "1.5", "1.5.0", "1.5.7", "1.6", "2", "2.1.0", "10.0", "1.5.7.1"]
+VERSIONS = [
+    "0.9", "1", "1.0", "1.4", "1.4.2", "1.5", "1.5.0", "1.5.7", "1.6", "2", "2.1.0", "10.0", "1.5.7.1",
+    # post-releases (certifi's 2026.10.19.post1): after their release, before the next
+    "1.5.post1", "1.5.0-2", "1.5.7.post0", "2.post3", "1.4.2.rev1", "0.9-1", "v1.5.POST1",
+]
 
 
 @pytest.mark.parametrize("spec", SPECS)
 def test_release_comparisons_agree_with_packaging(spec: str) -> None:
     for version in VERSIONS:
         expected = SpecifierSet(spec).contains(version, prereleases=True)
-        assert reqline.specifier_fits(spec, version) == expected, version
+        answer = reqline.specifier_fits(spec, version)
+        assert answer in (expected, None), version
+        # Only a post-release against ~= or a wildcard is left to packaging.
+        is_post = not reqline.is_release(version)
+        assert answer is not None or (is_post and ("~=" in spec or ".*" in spec)), version
 
 
 def test_version_comparisons_step_aside_for_what_they_do_not_read() -> None:
@@ -253,3 +261,39 @@ def test_version_comparisons_step_aside_for_what_they_do_not_read() -> None:
     assert reqline.specifier_fits("~=1.0a1", "1.0") is None
     assert reqline.specifier_fits("===1.0", "1.0") is None
     assert reqline.specifier_fits("~=1", "1.0") is None
+    assert reqline.specifier_fits(">=1.0", "1.0.post1.dev0") is None
+    assert reqline.specifier_fits("==1.*", "1.0.post1") is None
+
+
+VERSION_TEXTS = [
+    "1", "1.0", "v1.0", "V1.0", "1!2.0", "1.0a1", "1.0a", "1.0a.", "1.0-a-1", "1.0.alpha1", "1.0preview",
+    "1.0pre1", "1.0c1", "1.0rc", "1.0RC1", "1.0.post1", "1.0-1", "1.0-", "1.0post", "1.0.r", "1.0rev2",
+    "1.0-post-2", "1.0.dev", "1.0.dev0", "1.0-dev-1", "1.0a1.post2.dev3", "1.0+local", "1.0+a.b-c_d",
+    "1.0+", "1.0+a.", "1.0+a..b", "1..0", ".1", "1.", "1.0.", "a1", "1.0x", " 1.0 ", "1.0\n", "1.0 a",
+    "1.0_post1", "2026.10.19.post1", "1!", "!1", "1.0a1a2", "1.0-1-1", "1.0.post1.post2", "1.0dev",
+    "1.0.devx", "1.0+\u00fc", "1.0\u212a", "\u0663", "1.0\uff411", "1.0.0-1.dev", "1.0r", "1.0-r1", "1.0_1",
+    "1.0.-1", "v", "", "1.0+local+x", "01.02", "1.0a-1", "1.0b.", "1.0-dev",
+]
+
+
+def test_version_validity_agrees_with_packaging() -> None:
+    """A table of edge cases, then strings drawn from version-like pieces (seeded)."""
+    import random
+
+    from packaging.version import InvalidVersion, Version
+
+    from venv_tui.services.metadata import is_valid_version
+
+    def valid(text: str) -> bool:
+        try:
+            Version(text)
+        except InvalidVersion:
+            return False
+        return True
+
+    rng = random.Random(7)
+    pieces = [*"0123456789.-_!+vabcdeilnoprstvwx ", "post", "dev", "rc", "alpha", "pre", "rev", "beta"]
+    drawn = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(20000)]
+    for text in VERSION_TEXTS + drawn:
+        assert (reqline.version_parts(text) is not None) == valid(text), repr(text)
+        assert is_valid_version(text) == valid(text), repr(text)

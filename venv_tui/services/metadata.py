@@ -146,16 +146,12 @@ def read_metadata(path: str, keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS) -
 
 
 def is_valid_version(version: str) -> bool:
-    """True for a PEP 440 version."""
+    """True for a PEP 440 version (read as packaging reads it, without importing it)."""
     if version.isascii() and all(part.isdigit() for part in version.split(".")):
-        return True  # plain release numbers, the common case: packaging is not needed
-    from packaging.version import InvalidVersion, Version
+        return True  # plain release numbers, the common case
+    from venv_tui.services.reqline import version_parts
 
-    try:
-        Version(version)
-    except InvalidVersion:
-        return False
-    return True
+    return version_parts(version) is not None
 
 
 def _first(fields: dict[str, list[str]], key: str) -> str | None:

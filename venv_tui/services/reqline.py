@@ -81,13 +81,31 @@ def _numbers(text: str) -> list[int]:
     return [int(p) for p in text.split(".")]
 
 
+def _padded_pair(version: str, bound: str) -> tuple[list[int], list[int]]:
+    have, limit = _numbers(version), _numbers(bound)
+    width = max(len(have), len(limit))
+    return _padded(have, width), _padded(limit, width)
+
+
 def _padded(parts: list[int], width: int) -> list[int]:
     return parts + [0] * (width - len(parts)) if len(parts) < width else parts
 
 
-def release_fits(op: str, bound: str, version: str) -> bool:
+def release_fits(op: str, bound: str, version: str, post: bool = False) -> bool:
     """PEP 440's comparison of two plain release numbers (``bound`` may end in ``.*`` for
-    ``==``/``!=``); the caller has checked both with :func:`is_release`."""
+    ``==``/``!=``); the caller has checked both with :func:`is_release`. With ``post``,
+    ``version`` is the release of a post-release (``2026.10.19.post1``): it sorts after its
+    release and before the next, and ``>V`` leaves out the post-releases of ``V`` (no wildcard
+    nor ``~=`` then: the caller leaves those to packaging)."""
+    if post:
+        a, b = _padded_pair(version, bound)
+        if op == ">=" or op == "pre>=" or op == "pre>":
+            return a >= b
+        if op == ">":
+            return a > b
+        if op in ("<", "<=", "pre<", "pre<="):
+            return a < b
+        return op == "!=" or op == "pre!="  # a post-release never equals a release
     have = _numbers(version)
     if bound.endswith(".*"):
         prefix = _numbers(bound[:-2])
@@ -181,18 +199,93 @@ def _pre_release_of(version: str) -> str | None:
     return release
 
 
+def _digits_end(text: str, i: int) -> int:
+    n = len(text)
+    while i < n and "0" <= text[i] <= "9":
+        i += 1
+    return i
+
+
+def _word_at(text: str, i: int, words: tuple[str, ...]) -> int:
+    """Past the first of ``words`` at ``i`` (after one optional separator), or -1."""
+    if i < len(text) and text[i] in "._-":
+        i += 1
+    for word in words:
+        if text.startswith(word, i):
+            return i + len(word)
+    return -1
+
+
+def _number_after(text: str, i: int) -> int:
+    """Past an optional separator and an optional number (a PEP 440 pre/post/dev number)."""
+    if i < len(text) and text[i] in "._-":
+        i += 1
+    return _digits_end(text, i)
+
+
+def version_parts(version: str) -> tuple[str, bool, bool, bool, bool] | None:
+    """(release, has an epoch, a pre-release, a post-release, a dev-release or a local part) of a
+    PEP 440 version, None when it is not one. Read as packaging 26's pattern reads it (each part
+    taken greedily, never given back)."""
+    v = version.strip()
+    if not v.isascii():
+        return None
+    v = v.lower()
+    n = len(v)
+    i = 1 if v[:1] == "v" else 0
+    epoch = False
+    end = _digits_end(v, i)
+    if i < end < n and v[end] == "!":
+        i, epoch = end + 1, True
+    start = i
+    end = _digits_end(v, i)
+    if end == i:
+        return None
+    while end + 1 < n and v[end] == "." and "0" <= v[end + 1] <= "9":
+        end = _digits_end(v, end + 1)
+    release, i = v[start:end], end
+    pre = post = other = False
+    past = _word_at(v, i, ("alpha", "a", "beta", "b", "preview", "pre", "c", "rc"))
+    if past >= 0:
+        i, pre = _number_after(v, past), True
+    if i + 1 < n and v[i] == "-" and "0" <= v[i + 1] <= "9":
+        i, post = _digits_end(v, i + 1), True
+    else:
+        past = _word_at(v, i, ("post", "rev", "r"))
+        if past >= 0:
+            i, post = _number_after(v, past), True
+    past = _word_at(v, i, ("dev",))
+    if past >= 0:
+        i, other = _number_after(v, past), True
+    if i < n and v[i] == "+":
+        segments = v[i + 1 :].replace("_", ".").replace("-", ".").split(".")
+        if not all(seg.isalnum() for seg in segments):
+            return None
+        i, other = n, True
+    if i != n:
+        return None
+    return release, epoch, pre, post, other
+
+
 def specifier_fits(specifier: str, version: str) -> bool | None:
     """Whether ``version`` is inside ``specifier`` (clauses joined by commas), or None when
-    either side is not plain release numbers."""
+    this module does not compare them: a version other than plain release numbers or a
+    post-release of them, a specifier other than release numbers or pre-releases of them."""
+    post = False
     if not is_release(version):
-        return None
+        parts = version_parts(version)
+        if parts is None or parts[1] or parts[2] or not parts[3] or parts[4]:
+            return None
+        version, post = parts[0], True
     try:
         clauses = _SPECIFIERS[specifier]
     except KeyError:
         clauses = _remember(_SPECIFIERS, specifier, _clauses(specifier))
     if clauses is None:
         return None
-    return all(release_fits(op, bound, version) for op, bound in clauses)
+    if post and any(op == "~=" or bound.endswith(".*") for op, bound in clauses):
+        return None
+    return all(release_fits(op, bound, version, post) for op, bound in clauses)
 
 
 def _clauses(specifier: str) -> list[tuple[str, str]] | None:
