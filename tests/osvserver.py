@@ -5,7 +5,8 @@ Its records are plain OSV dicts. Like the real OSV it matches a query by the rec
 enumerated ``versions`` list (the tests write those out), independently of the client's own
 range reading; ``loose`` makes it name every record of a project whatever the version, as a
 sloppy mirror would, so the client's own decision shows. ``mode`` turns it into a broken
-server: ``"garbage"`` answers 200 with HTML, ``"hang"`` never answers.
+server: ``"garbage"`` answers 200 with HTML, ``"hang"`` never answers; ``failing`` ids are
+answered 500 when their record is asked for (a server that fails half way).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class VulnService:
         self.pypi: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (name, version) -> vulns
         self.loose = False
         self.mode = "ok"
+        self.failing: set[str] = set()
         self.requests: list[str] = []
         self.url = ""
 
@@ -98,7 +100,9 @@ class _Handler(BaseHTTPRequestHandler):
         match = re.fullmatch(r"/v1/vulns/([^/]+)", self.path)
         if match:
             record = self.service.records.get(match.group(1))
-            if record is None:
+            if match.group(1) in self.service.failing:
+                self._send(500, b'{"code": 13, "message": "Internal"}')
+            elif record is None:
                 self._send(404, b'{"code": 5, "message": "Bug not found."}')
             else:
                 self._send(200, json.dumps(record).encode())

@@ -83,6 +83,21 @@ async def _install_log(pilot: Any) -> None:
     await settle(pilot)
 
 
+async def _clean_up_marks(pilot: Any) -> None:
+    """Floor 2 and the basement marked for clean-up, then the first floor's interpreter
+    selected: its note names the floors that break if it goes."""
+    from ui_data import BASEMENT, DEFAULT_PY, FLOOR
+
+    await settle(pilot)
+    table = pilot.app.query_one("#environments-table")
+    for path in (FLOOR[2], BASEMENT):
+        table.move_to_key(path)
+        await settle(pilot)
+        await pilot.press("space")
+    table.move_to_key(DEFAULT_PY)
+    await settle(pilot)
+
+
 async def _palette(pilot: Any) -> None:
     await settle(pilot)
     # A query only this app's commands match: hits from the built-in provider would arrive in
@@ -119,6 +134,7 @@ def scenes() -> list[Scene]:
         Scene("install-log", (120, 40), _install_log),
         Scene("help", (120, 40), _press("f1")),
         Scene("palette", (120, 40), _palette),
+        Scene("clean-up", (120, 40), _clean_up_marks, caption="Floors marked for clean-up (space)"),
         Scene("narrow-80x24", (80, 24), caption="80x24 over SSH: one panel at a time"),
         Scene("narrow-robots-80x24", (80, 24), _press("4")),
     ]

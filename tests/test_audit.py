@@ -280,17 +280,70 @@ def test_pypi_release_not_on_the_index_is_unchecked(house: House, osv: VulnServi
 @pytest.mark.parametrize("service", ["osv", "pypi"])
 def test_service_down(capsys: pytest.CaptureFixture[str], house: House, service: str) -> None:
     started = time.monotonic()
-    code = main(
-        ["audit", house.floors[1], "--service", service, "--service-url", closed_port_url(), "--json"]
-    )
+    url = closed_port_url()
+    code = main(["audit", house.floors[1], "--service", service, "--service-url", url, "--json"])
     out, err = capsys.readouterr()
     assert time.monotonic() - started < 10
     assert code == 1
     assert "cannot be reached" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+    # The sentence names the service asked, and that nothing was checked.
+    name = {"osv": "OSV", "pypi": "PyPI"}[service]
+    assert f"nothing was checked against {name} ({url}): 127.0.0.1 cannot be reached" in err
     data = json.loads(out)
     assert data["packages"] == [] and "cannot be reached" in data["problem"]
-    assert sorted(data["unchecked"]) == ["A", "B"]
+    assert sorted(data["unchecked"]) == ["A", "B"] and data["checked"] == 0
+    code = main(["audit", house.floors[1], "--service", service, "--service-url", url])
+    out, err = capsys.readouterr()
+    assert code == 1 and "not checked: A, B" in out
+    assert "no known vulnerabilities" not in out and len(err.strip().splitlines()) == 1
+
+
+def test_a_service_that_knows_no_release_checked_nothing(
+    capsys: pytest.CaptureFixture[str], house: House, osv: VulnService
+) -> None:
+    """PyPI (or a mirror) answering "not found" for every release: not a clean bill."""
+    osv.pypi = {}
+    code = main(["audit", house.floors[1], "--service", "pypi", "--service-url", osv.url, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    sentence = f"nothing was checked against PyPI ({osv.url}): it has no record of these releases"
+    assert err.strip() == f"venv-tui: {sentence}"
+    data = json.loads(out)
+    assert data["problem"] == sentence and data["checked"] == 0 and data["packages"] == []
+
+
+def test_some_releases_unknown_to_pypi_is_a_partial_answer(
+    capsys: pytest.CaptureFixture[str], house: House, osv: VulnService
+) -> None:
+    """A release PyPI does not have (a private package): the rest is checked and the exit
+    status is the rest's."""
+    del osv.pypi[("B", "4.1.0")]
+    code = main(["audit", house.floors[3], "--service", "pypi", "--service-url", osv.url])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "not checked: B" in out and "no known vulnerabilities" not in out
+    assert err.strip() == f"venv-tui: 1 of 2 not checked against PyPI ({osv.url}): it has no record of these releases"
+
+
+def test_a_service_failing_half_way_lists_what_was_checked(
+    capsys: pytest.CaptureFixture[str], house: House, osv: VulnService
+) -> None:
+    osv.failing = {"GHSA-bbbb-0002"}  # B 2.1.3's record cannot be fetched
+    code = main(["audit", house.floors[1], "--service-url", osv.url, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    data = json.loads(out)
+    assert [p["name"] for p in data["packages"]] == ["A"] and data["unchecked"] == ["B"]
+    assert data["checked"] == 1
+    assert err.startswith(f"venv-tui: 1 of 2 not checked against OSV ({osv.url}): ")
+    assert "HTTP 500" in err and len(err.strip().splitlines()) == 1
+    osv.failing = {"GHSA-cccc-0003"}  # floor 3: A 2.1.0 unanswered, B 4.1.0 clean
+    code = main(["audit", house.floors[3], "--service-url", osv.url])
+    out, err = capsys.readouterr()
+    assert code == 1  # the service failed: not "nothing to report"
+    assert "not checked: A" in out and "no known vulnerabilities" not in out
+    assert "1 of 2 not checked against OSV" in err
 
 
 @pytest.mark.parametrize("service", ["osv", "pypi"])

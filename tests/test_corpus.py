@@ -13,7 +13,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -962,45 +964,109 @@ def test_demo_with_the_cache_folder_on_a_file(tmp_path: Path) -> None:
 # -- another user: permission denied, said as such --------------------------------------------------
 
 CORPUS_USER = "venv-tui-corpus"
+USER_LOCK = os.path.join(tempfile.gettempdir(), "venv-tui-corpus-user.lock")
+USER_WAIT = 120.0  # seconds another run may hold the user before this one gives up
 
 
-@pytest.fixture(scope="session")
-def other_user() -> Runner | None:
-    """A non-root user to run the CLI as when this run is root (made here if need be); None
-    when this run already is not root. Skipped, with the reason, when neither works."""
+def _users() -> set[str]:
+    import pwd
+
+    return {entry.pw_name for entry in pwd.getpwall()}
+
+
+def _remove_user(name: str) -> None:
+    import grp
+
+    subprocess.run(["userdel", name], capture_output=True, timeout=60, check=False)
+    try:  # where userdel leaves the user's own group behind
+        grp.getgrnam(name)
+    except KeyError:
+        return
+    subprocess.run(["groupdel", name], capture_output=True, timeout=60, check=False)
+
+
+@contextmanager
+def system_user(name: str) -> Iterator[bool]:
+    """The system user ``name`` (no home, no shell) for the ``with`` block, made if missing;
+    yields whether it exists. Afterwards it is removed, also when an earlier run that was
+    stopped left it behind: the name is the suite's own, and the machine is left without it.
+    Runs take turns through a lock file (pytest-xdist workers, other checkouts), so one never
+    removes the user while another uses it."""
+    import fcntl
+
+    with open(USER_LOCK, "a") as lock:
+        deadline = time.monotonic() + USER_WAIT
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"another run has held {USER_LOCK} for {USER_WAIT:g} s")
+                time.sleep(0.1)
+        try:
+            if name not in _users():
+                subprocess.run(
+                    ["useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", name],
+                    capture_output=True,
+                    timeout=60,
+                    check=False,
+                )
+            yield name in _users()
+        finally:
+            _remove_user(name)
+
+
+@pytest.fixture
+def other_user() -> Iterator[Runner | None]:
+    """A non-root user to run the CLI as when this run is root (made for the test and removed
+    after it); None when this run already is not root. Skipped, with the reason, when neither
+    works."""
     if os.geteuid() != 0:
-        return None
+        yield None
+        return
     import grp
     import pwd
     import site
     import sysconfig
 
-    try:
-        pwd.getpwnam(CORPUS_USER)
-    except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", CORPUS_USER],
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-    try:
+    with system_user(CORPUS_USER) as exists:
+        if not exists:
+            pytest.skip("running as root, and no other user could be made to test permissions with")
         entry = pwd.getpwnam(CORPUS_USER)
-    except KeyError:
-        pytest.skip("running as root, and no other user could be made to test permissions with")
-    group = grp.getgrgid(entry.pw_gid).gr_name
-    project = str(Path(__file__).resolve().parent.parent)
-    pythonpath = os.pathsep.join([project, sysconfig.get_paths()["purelib"], *site.getsitepackages()])
-    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
-    for python in dict.fromkeys([sys.executable, os.path.realpath(sys.executable), f"/usr/bin/{version}", f"/usr/local/bin/{version}"]):
-        runner = Runner(CORPUS_USER, group, python, pythonpath)
-        try:
-            probe = cli("--version", runner=runner, cwd="/")
-        except OSError:
-            continue
-        if probe.returncode == 0:
-            return runner
-    pytest.skip(f"no {version} here that the user {CORPUS_USER} may run (this one is in a private folder)")
+        group = grp.getgrgid(entry.pw_gid).gr_name
+        project = str(Path(__file__).resolve().parent.parent)
+        pythonpath = os.pathsep.join([project, sysconfig.get_paths()["purelib"], *site.getsitepackages()])
+        version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+        candidates = [sys.executable, os.path.realpath(sys.executable), f"/usr/bin/{version}", f"/usr/local/bin/{version}"]
+        for python in dict.fromkeys(candidates):
+            runner = Runner(CORPUS_USER, group, python, pythonpath)
+            try:
+                probe = cli("--version", runner=runner, cwd="/")
+            except OSError:
+                continue
+            if probe.returncode == 0:
+                yield runner
+                return
+        pytest.skip(f"no {version} here that the user {CORPUS_USER} may run (this one is in a private folder)")
+
+
+def test_a_user_made_for_the_tests_is_gone_afterwards_whether_or_not_it_was_there() -> None:
+    if os.geteuid() != 0 or shutil.which("useradd") is None:
+        pytest.skip("making a system user needs root and useradd")
+    name = "venv-tui-corpus-check"  # not the corpus user: its tests may run beside this one
+    with system_user(name) as exists:
+        assert exists and name in _users()
+    assert name not in _users()
+    # Left behind by a run that was stopped: used, then removed all the same.
+    subprocess.run(["useradd", "--system", "--no-create-home", name], capture_output=True, timeout=60, check=True)
+    try:
+        with system_user(name) as exists:
+            assert exists
+        assert name not in _users()
+    finally:
+        if name in _users():
+            _remove_user(name)
 
 
 @pytest.fixture

@@ -276,8 +276,27 @@ def test_index_down_one_sentence_in_bounded_time(capsys: pytest.CaptureFixture[s
     assert time.monotonic() - started < 10
     assert code == 1
     assert "cannot be reached" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "nothing was checked against the index http://127.0.0.1:" in err
     data = json.loads(out)
     assert data["packages"] == [] and data["unchecked"] == ["A", "B"] and data["cached_at"] is None
+    assert data["checked"] == 0
+
+
+def test_index_down_with_some_answers_cached_lists_those(
+    capsys: pytest.CaptureFixture[str], house: House, index: IndexServer
+) -> None:
+    code, _, err = run(capsys, "outdated", house.floors[2], "--index-url", index.url)  # caches A
+    assert code == 1, err
+    index.down = True
+    code, out, err = run(capsys, "outdated", house.floors[1], "--index-url", index.url)
+    assert code == 1
+    assert "1.0.0 -> 2.1.0" in out  # A, from the cache
+    assert "not checked (no answer from the index, nothing cached): B" in out
+    assert err.startswith(f"venv-tui: 1 of 2 not checked against the index {index.url}: ")
+    assert len(err.strip().splitlines()) == 1
+    code, out, _ = run(capsys, "outdated", house.floors[1], "--index-url", index.url, "--json")
+    data = json.loads(out)
+    assert data["checked"] == 1 and data["unchecked"] == ["B"] and "1 of 2" in data["problem"]
 
 
 def test_index_that_drops_connections(

@@ -3,11 +3,12 @@ without a pilot, then the pilot on fixed data."""
 
 from __future__ import annotations
 
-from ui_data import ATTIC, BASEMENT, ENVIRONMENTS, FLOOR, demo_app, wait_readers
+from ui_data import ATTIC, BASEMENT, ENVIRONMENTS, FLOOR, demo_app, settle
 
 from venv_tui.ui import state as S
 from venv_tui.ui import tidy as T
 from venv_tui.ui.panels.base import Table
+from venv_tui.ui.panels.environments import CLEAN_UP
 
 SIZE = (120, 40)
 
@@ -29,13 +30,6 @@ def test_the_order_cycles_and_sorts_the_shown_floors_only() -> None:
     assert [e.path for e in T.shown_floors(sized)][:2] == [BASEMENT, FLOOR[2]]
     assert T.shown_floors(sized)[-1].path not in (BASEMENT, FLOOR[2])  # unknown size last
     assert sized.floors == ENVIRONMENTS  # the house keeps its own order
-
-
-async def settle(pilot, rounds: int = 4) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await wait_readers(pilot.app)
-    await pilot.pause()
 
 
 def order(app) -> list[str]:
@@ -77,19 +71,38 @@ def test_built_on_names_the_floors_each_interpreter_carries() -> None:
     assert sum(len(v) for v in built.values()) == 4  # the attic's interpreter is gone
 
 
-async def test_the_interpreters_panel_says_which_floors_break() -> None:
+def cell(app, table_id: str, key: str, column: int) -> str:
+    table = app.screen.query_one(table_id, Table)
+    return str(table.get_row(key)[column])
+
+
+async def test_the_selected_interpreter_says_which_floors_break_wherever_it_is_selected() -> None:
+    from ui_data import DEFAULT_PY, HOME
+
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        # The floors panel has the focus: the interpreters' note still speaks of its selection.
+        assert app.screen.focused is app.screen.query_one("#environments-table")
         note = app.screen.query_one("#interpreter-note")
-        assert "break" not in str(note.render())  # only while the panel is the current one
-        await pilot.press("1")
-        await settle(pilot)
         said = str(note.render())
         assert "remove 3.12.4 and these 3 floors break: floor 1, floor 2, floor 3" in said
-        await pilot.press("down")
+        # Each interpreter's row counts its floors (tidy.built_on: the one matching rule).
+        assert cell(app, "#interpreters-table", DEFAULT_PY, 2) == "PATH · 3 floors"
+        assert cell(app, "#interpreters-table", "/usr/bin/python3", 2) == "system · 1 floor"
+        assert cell(app, "#interpreters-table", f"{HOME}/.pyenv/versions/3.13.1/bin/python3.13", 2) == "pyenv"
+        await pilot.press("1", "down")
         await settle(pilot)
         assert "remove 3.11.2 and this floor breaks: basement" in str(note.render())
+        # A base interpreter listed among the floors says it in the floors' note too.
+        await pilot.press("2")
+        app.screen.query_one("#environments-table", Table).move_to_key(DEFAULT_PY)
+        await settle(pilot)
+        floors_note = str(app.screen.query_one("#environment-note").render())
+        assert "remove 3.12.4 and these 3 floors break: floor 1, floor 2, floor 3" in floors_note
+        app.screen.query_one("#environments-table", Table).move_to_key(FLOOR[2])
+        await settle(pilot)
+        assert "break" not in str(app.screen.query_one("#environment-note").render())
 
 
 def test_marks_for_clean_up_refuse_what_must_stay_and_count_what_is_freed() -> None:
@@ -128,10 +141,29 @@ async def test_space_marks_a_floor_and_refuses_the_lit_one() -> None:
         await pilot.press("space")
         await settle(pilot)
         assert app.screen.house.marked == {other}
-        assert "1 marked · " in str(panel.border_subtitle) and "would be freed" in str(panel.border_subtitle)
+        assert f"{CLEAN_UP} 1 marked · " in str(panel.border_subtitle)
+        assert "would be freed" in str(panel.border_subtitle)
+        # The floor's own row carries the mark, and the note under the table says it.
+        assert cell(app, "#environments-table", other, 1).startswith(f"{CLEAN_UP} ")
+        note = app.screen.query_one("#environment-note")
+        assert f"{CLEAN_UP} marked for clean-up" in str(note.render())
+        # The mark stays whatever redraws the rows: a keep mark on another floor, a new order.
+        third = next(p for p in (FLOOR[2], FLOOR[3], BASEMENT) if p not in (lit, other))
+        app.screen.query_one("#environments-table", Table).move_to_key(third)
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        assert cell(app, "#environments-table", other, 1).startswith(f"{CLEAN_UP} ")
+        assert not cell(app, "#environments-table", third, 1).startswith(CLEAN_UP)
+        await pilot.press("S")
+        await settle(pilot)
+        assert cell(app, "#environments-table", other, 1).startswith(f"{CLEAN_UP} ")
+        app.screen.query_one("#environments-table", Table).move_to_key(other)
+        await settle(pilot)
         await pilot.press("space")
         await settle(pilot)
         assert "marked" not in str(panel.border_subtitle)
+        assert not cell(app, "#environments-table", other, 1).startswith(CLEAN_UP)
 
 
 async def test_D_deletes_every_marked_floor_after_one_confirmation() -> None:

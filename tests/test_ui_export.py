@@ -5,22 +5,18 @@ and opens the difference on its own screen."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from ui_data import FLOOR, HOUSE, FakeServices, demo_app, wait_readers
+from textual.pilot import Pilot
+from ui_data import FLOOR, HOUSE, FakeServices, demo_app, settle
 
 from venv_tui.ui.decide import export_file, export_folder
 from venv_tui.ui.panels.base import Table
 
 SIZE = (120, 40)
-
-
-async def settle(pilot, rounds: int = 4) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await wait_readers(pilot.app)
-    await pilot.pause()
 
 
 def screen_name(app) -> str:
@@ -35,6 +31,20 @@ async def on_floor(pilot, path: str) -> None:
     pilot.app.action_panel("environments")
     pilot.app.query_one("#environments-table", Table).move_to_key(path)
     await settle(pilot)
+
+
+@asynccontextmanager
+async def opened(
+    key: str, floor: str, services: FakeServices | None = None, **kw: object
+) -> AsyncIterator[Pilot]:
+    """The app on fixed data, ``floor`` selected and ``key`` pressed (e: export, =: compare)."""
+    app = demo_app(services=services or FakeServices(), **kw)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_floor(pilot, floor)
+        await pilot.press(key)
+        await settle(pilot)
+        yield pilot
 
 
 # -- pure ------------------------------------------------------------------------------------
@@ -58,12 +68,8 @@ def test_the_default_folder_is_the_project_else_the_floors_folder() -> None:
 
 async def test_export_writes_requirements_next_to_the_project() -> None:
     services = FakeServices()
-    app = demo_app(services=services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await on_floor(pilot, FLOOR[3])
-        await pilot.press("e")
-        await settle(pilot)
+    async with opened("e", FLOOR[3], services) as pilot:
+        app = pilot.app
         assert screen_name(app) == "ExportScreen"
         assert app.screen.query_one("#path").value == f"{HOUSE}/requirements-floor-3.txt"
         await pilot.press("ctrl+s")
@@ -75,12 +81,8 @@ async def test_export_writes_requirements_next_to_the_project() -> None:
 
 async def test_top_level_only_and_pylock_change_what_is_asked_and_the_file() -> None:
     services = FakeServices()
-    app = demo_app(services=services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await on_floor(pilot, FLOOR[3])
-        await pilot.press("e")
-        await settle(pilot)
+    async with opened("e", FLOOR[3], services) as pilot:
+        app = pilot.app
         app.screen.query_one("#top-level").value = True
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -101,27 +103,18 @@ async def test_top_level_only_and_pylock_change_what_is_asked_and_the_file() -> 
 async def test_a_distribution_not_found_is_the_sentence_and_nothing_is_written() -> None:
     services = FakeServices()
     services.export_problem = "B 4.1.0: no file on https://pypi.org/simple/ matches the installed wheel"
-    app = demo_app(services=services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await on_floor(pilot, FLOOR[3])
-        await pilot.press("e")
-        await settle(pilot)
+    async with opened("e", FLOOR[3], services) as pilot:
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert services.export_problem in notes(app, "error")
+        assert services.export_problem in notes(pilot.app, "error")
         assert not [c for c in services.calls if c[0] == "write_export"]
 
 
 async def test_a_file_that_exists_is_replaced_only_when_confirmed(tmp_path: Path) -> None:
     (tmp_path / "requirements-floor-2.txt").write_text("old\n")
     services = FakeServices()
-    app = demo_app(services=services, project=str(tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await on_floor(pilot, FLOOR[2])
-        await pilot.press("e")
-        await settle(pilot)
+    async with opened("e", FLOOR[2], services, project=str(tmp_path)) as pilot:
+        app = pilot.app
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert screen_name(app) == "ConfirmScreen"
@@ -144,12 +137,7 @@ async def test_a_real_write_lands_on_disk(tmp_path: Path) -> None:
 
             Services.write_export(self, path, text)
 
-    app = demo_app(services=Writing(), project=str(tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await on_floor(pilot, FLOOR[1])
-        await pilot.press("e")
-        await settle(pilot)
+    async with opened("e", FLOOR[1], Writing(), project=str(tmp_path)) as pilot:
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert (tmp_path / "requirements-floor-1.txt").read_text() == "A==1.0.0\nB==2.1.3\n"
@@ -161,12 +149,8 @@ async def test_a_real_write_lands_on_disk(tmp_path: Path) -> None:
 async def test_compare_picks_the_other_floor_and_shows_the_difference() -> None:
     from textual.widgets import DataTable, OptionList
 
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await on_floor(pilot, FLOOR[1])
-        await pilot.press("equals_sign")
-        await settle(pilot)
+    async with opened("equals_sign", FLOOR[1]) as pilot:
+        app = pilot.app
         assert screen_name(app) == "PickFloorScreen"
         assert app.house.compare_from == FLOOR[1]
         options = app.screen.query_one(OptionList)
@@ -192,12 +176,8 @@ async def test_same_rows_are_hidden_until_asked_for() -> None:
 
     services = FakeServices()
     services.packages_by_env[FLOOR[2]] = services.packages_by_env[FLOOR[1]]
-    app = demo_app(services=services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await on_floor(pilot, FLOOR[1])
-        await pilot.press("equals_sign")
-        await settle(pilot)
+    async with opened("equals_sign", FLOOR[1], services) as pilot:
+        app = pilot.app
         options = app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         options.highlighted = ids.index(FLOOR[2])
@@ -213,12 +193,8 @@ async def test_same_rows_are_hidden_until_asked_for() -> None:
 
 @pytest.mark.parametrize("key", ["escape"])
 async def test_escape_on_the_pick_leaves_no_floor_marked(key: str) -> None:
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await on_floor(pilot, FLOOR[2])
-        await pilot.press("equals_sign")
-        await settle(pilot)
+    async with opened("equals_sign", FLOOR[2]) as pilot:
+        app = pilot.app
         await pilot.press(key)
         await settle(pilot)
         assert screen_name(app) == "MainScreen" and app.house.compare_from is None

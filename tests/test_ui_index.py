@@ -50,6 +50,24 @@ def test_reports_become_marks_per_floor_by_canonical_name() -> None:
     assert S.fixed(house, "/f", "A").index["/f"].counts == (0, 0)
 
 
+def test_a_floor_of_which_nothing_was_checked_is_not_up_to_date() -> None:
+    from venv_tui.services.index.shortfall import audit_shortfall
+
+    down = "127.0.0.1 cannot be reached: connection refused"
+    outdated = OutdatedReport((FloorOutdated("/f", (), unchecked=("A", "B")),), problem=down)
+    audit = AuditReport("osv", "http://127.0.0.1:9", (FloorAudit("/f", (), ("A", "B")),), problem=down)
+    house = S.audited(S.outdated_found(S.House(), outdated), audit)
+    assert index_words(house.index["/f"]) == "not checked" and house.index["/f"].problem == down
+    gap = audit_shortfall(audit)
+    assert gap is not None and gap.nothing
+    assert gap.sentence == f"nothing was checked against OSV (http://127.0.0.1:9): {down}"
+    # One answer is enough for the floor's count to stand (the rest is said as not checked).
+    partial = AuditReport("osv", "u", (FloorAudit("/f", (), ("B",), checked=1),), problem=down)
+    assert S.audited(S.House(), partial).index["/f"].problem is None
+    gap = audit_shortfall(partial)
+    assert gap is not None and not gap.nothing and gap.sentence.startswith("1 of 2 not checked")
+
+
 def test_progress_is_kept_only_while_a_check_runs() -> None:
     house = S.index_progressed(S.House(), "outdated", 1, 2)
     assert house.index_progress is None  # a late report of a stopped check

@@ -83,6 +83,47 @@ def test_new_conflicts_are_only_those_since_the_last_check_of_the_same_floor() -
     assert stale is moved and fresh == []
 
 
+def test_a_conflict_that_appears_while_the_lamp_was_elsewhere_is_announced() -> None:
+    house = S.loaded(House(), FLOORS, ENVIRONMENTS[0])
+    robot = SourceResult("/r/robot.py", None, _check(FLOOR[1], "A"))
+    house, fresh = S.checked(house, FLOOR[1], [robot], None)
+    assert fresh == []
+    # The lamp goes to floor 2 and comes back: floor 1 was seen once, so its second check is
+    # compared with that one, not taken for a first look.
+    house = S.lit(house, FLOOR[2])
+    other = SourceResult("/r/robot.py", None, _check(FLOOR[2], "C"))
+    house, fresh = S.checked(house, FLOOR[2], [other], None)
+    assert fresh == []  # floor 2's own first look
+    house = S.lit(house, FLOOR[1])
+    worse = SourceResult("/r/robot.py", None, _check(FLOOR[1], "A", "B"))
+    house, fresh = S.checked(house, FLOOR[1], [worse], None)
+    assert fresh == ["B is missing"]
+    # Lit by a reading of the floors (the lamp fell back and returned) works the same.
+    house = S.loaded(house, tuple(e for e in FLOORS if e.path != FLOOR[1]), ENVIRONMENTS[1])
+    assert house.lit == FLOOR[2]
+    house = S.lit(S.loaded(house, FLOORS, ENVIRONMENTS[1]), FLOOR[1])
+    house, fresh = S.checked(house, FLOOR[1], [worse], None)
+    assert fresh == []  # a floor that left the house and came back is looked at afresh
+    house = S.lit(house, FLOOR[3])
+    house = S.lit(house, FLOOR[1])
+    house, fresh = S.checked(house, FLOOR[1], [robot], None)
+    assert fresh == []  # fewer conflicts: nothing new
+    house = S.lit(house, FLOOR[3])
+    house, fresh = S.checked(S.lit(house, FLOOR[1]), FLOOR[1], [worse], None)
+    assert fresh == ["B is missing"]  # what was last seen is the check before, not the first
+
+
+def test_a_deleted_floor_forgets_what_was_seen_on_it() -> None:
+    house = S.loaded(House(), FLOORS, ENVIRONMENTS[0])
+    robot = SourceResult("/r/robot.py", None, _check(FLOOR[2], "A"))
+    house, _ = S.checked(S.lit(house, FLOOR[2]), FLOOR[2], [robot], None)
+    house = S.deleted(house, FLOOR[2])
+    house = S.lit(S.loaded(house, FLOORS, ENVIRONMENTS[0]), FLOOR[2])
+    worse = SourceResult("/r/robot.py", None, _check(FLOOR[2], "A", "B"))
+    house, fresh = S.checked(house, FLOOR[2], [worse], None)
+    assert fresh == []  # a new floor at the same folder: a first look
+
+
 def test_deleting_the_lit_floor_puts_the_lamp_out_until_the_next_reading() -> None:
     house = S.lit(S.loaded(House(), FLOORS, BASE_ENV), FLOOR[2])
     house = S.selected(house, FLOOR[2])

@@ -512,3 +512,11 @@ async def wait_readers(app: object) -> None:
 
     workers = [w for w in app.workers if w.group != "flow"]  # type: ignore[attr-defined]
     await asyncio.gather(*(w.wait() for w in workers), return_exceptions=True)
+
+
+async def settle(pilot: object, rounds: int = 4) -> None:
+    """Let the app finish what a key press started: its readers, then a last repaint."""
+    for _ in range(rounds):
+        await pilot.pause()  # type: ignore[attr-defined]
+        await wait_readers(pilot.app)  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]

@@ -321,6 +321,7 @@ class FloorOutdated:
     cached_at: float | None = None  # oldest cached answer used (epoch seconds); None: all fresh
     unchecked: tuple[str, ...] = ()  # names with no answer at all (index down, nothing cached)
     problem: str | None = None  # a sentence when the floor itself could not be read
+    checked: int = 0  # how many of its distributions the index answered about
 
 
 @record(frozen=True)
@@ -351,6 +352,7 @@ class FloorAudit:
     packages: tuple[VulnerablePackage, ...]  # only affected packages, sorted by name
     unchecked: tuple[str, ...] = ()  # names the service gave no answer for
     problem: str | None = None  # a sentence when the floor itself could not be read
+    checked: int = 0  # how many of its distributions the service answered about
 
 
 @record(frozen=True)

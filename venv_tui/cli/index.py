@@ -3,7 +3,8 @@
 The only commands that talk to the network. Without ENV they look at the active floor, as
 ``check`` does; with ``--all`` at every floor found. Exit 0 when there is nothing to report, 1
 when something is outdated or vulnerable, or when the server could not be asked (one sentence
-on stderr; what was cached is still shown).
+on stderr naming it; what was checked or cached is still shown). Nothing checked at all is a
+failed check (exit 1), never "nothing to report".
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from venv_tui.cli.common import (
@@ -29,6 +31,7 @@ from venv_tui.errors import BadInput
 if TYPE_CHECKING:
     from venv_tui.model import AuditReport, FloorAudit, FloorOutdated, OutdatedReport
     from venv_tui.services import Services
+    from venv_tui.services.index.shortfall import Shortfall
 
 
 def _floor_args(p: argparse.ArgumentParser) -> None:
@@ -107,6 +110,50 @@ def _single_floor_problem(args: argparse.Namespace, problem: str | None) -> None
         raise BadInput(problem)
 
 
+def _floors_text(
+    floors: Sequence[FloorOutdated] | Sequence[FloorAudit],
+    body: Callable[[Any], list[str]],
+    unchecked: str,
+    clean: str,
+) -> str:
+    """Each floor's path, then what ``body`` says of it, what was not checked, or ``clean``."""
+    lines: list[str] = []
+    for floor in floors:
+        lines.append(_shown(floor.environment))
+        if floor.problem:
+            lines.append(f"  cannot be read: {_shown(floor.problem)}")
+            continue
+        lines += body(floor)
+        if floor.unchecked:
+            lines.append(f"  {unchecked}: {_shown(', '.join(floor.unchecked))}")
+        if not floor.packages and not floor.unchecked:
+            lines.append(f"  {clean}")
+    return "\n".join(lines)
+
+
+def _finish(
+    args: argparse.Namespace,
+    text: str,
+    floors: list[dict[str, Any]],
+    problem: str | None,
+    found: bool,
+    shortfall: Shortfall | None,
+) -> int:
+    """Print the report, one sentence on stderr, and the exit status: 1 when something was
+    found, the server failed, or nothing at all was checked."""
+    from venv_tui import report as render
+
+    said = shortfall.sentence if shortfall is not None else problem
+    if args.json:
+        out(render.dumps(_one_or_all(args, floors, said)))
+    else:
+        out(text)
+    if said:
+        err(said)
+    failed = problem is not None or (shortfall is not None and shortfall.nothing)
+    return EXIT_CONFLICT if found or failed else EXIT_OK
+
+
 # -- outdated --------------------------------------------------------------------------------
 
 
@@ -125,32 +172,31 @@ def outdated_floor_json(floor: FloorOutdated) -> dict[str, Any]:
         "packages": [{"name": p.name, "version": p.version, "latest": p.latest} for p in floor.packages],
         "cached_at": _when(floor.cached_at),
         "unchecked": list(floor.unchecked),
+        "checked": floor.checked,
         "problem": floor.problem,
     }
 
 
+def _outdated_lines(floor: FloorOutdated) -> list[str]:
+    width = max((len(p.name) for p in floor.packages), default=0)
+    lines = [_shown(f"  {p.name:<{width}}  {p.version} -> {p.latest}") for p in floor.packages]
+    if floor.cached_at is not None:
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(floor.cached_at))
+        lines.append(f"  (index answers from {stamp})")
+    return lines
+
+
 def outdated_text(report: OutdatedReport) -> str:
-    lines: list[str] = []
-    for floor in report.floors:
-        lines.append(_shown(floor.environment))
-        if floor.problem:
-            lines.append(f"  cannot be read: {_shown(floor.problem)}")
-            continue
-        width = max((len(p.name) for p in floor.packages), default=0)
-        for package in floor.packages:
-            lines.append(_shown(f"  {package.name:<{width}}  {package.version} -> {package.latest}"))
-        if floor.unchecked:
-            lines.append(f"  not checked (no answer, nothing cached): {_shown(', '.join(floor.unchecked))}")
-        if not floor.packages and not floor.unchecked:
-            lines.append("  nothing outdated")
-        if floor.cached_at is not None:
-            stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(floor.cached_at))
-            lines.append(f"  (index answers from {stamp})")
-    return "\n".join(lines)
+    return _floors_text(
+        report.floors,
+        _outdated_lines,
+        "not checked (no answer from the index, nothing cached)",
+        "nothing outdated",
+    )
 
 
 def cmd_outdated(args: argparse.Namespace, services: Services) -> int:
-    from venv_tui import report as render
+    from venv_tui.services.index.shortfall import outdated_shortfall
 
     _url(args.index_url, "--index-url", ("http", "https", "file"))
     for extra in args.extra_index_url:
@@ -171,14 +217,14 @@ def cmd_outdated(args: argparse.Namespace, services: Services) -> int:
         timeout=args.timeout,
     )
     _single_floor_problem(args, result.floors[0].problem if result.floors else None)
-    if args.json:
-        out(render.dumps(_one_or_all(args, [outdated_floor_json(f) for f in result.floors], result.problem)))
-    else:
-        out(outdated_text(result))
-    if result.problem:
-        err(result.problem)
-    found = any(f.packages for f in result.floors)
-    return EXIT_CONFLICT if found or result.problem else EXIT_OK
+    return _finish(
+        args,
+        "" if args.json else outdated_text(result),
+        [outdated_floor_json(f) for f in result.floors],
+        result.problem,
+        any(f.packages for f in result.floors),
+        outdated_shortfall(result),
+    )
 
 
 # -- audit -----------------------------------------------------------------------------------
@@ -222,49 +268,42 @@ def audit_floor_json(floor: FloorAudit, service: str, service_url: str) -> dict[
             for p in floor.packages
         ],
         "unchecked": list(floor.unchecked),
+        "checked": floor.checked,
         "problem": floor.problem,
     }
 
 
+def _audit_lines(floor: FloorAudit) -> list[str]:
+    lines = []
+    for package in floor.packages:
+        lines.append(f"  {_shown(package.name)} {_shown(package.version)}")
+        for vuln in package.vulnerabilities:
+            also = f" ({', '.join(vuln.aliases)})" if vuln.aliases else ""
+            fixed = f"; fixed in {', '.join(vuln.fixed_in)}" if vuln.fixed_in else "; no fixed version yet"
+            summary = f": {vuln.summary}" if vuln.summary else ""
+            lines.append(_shown(f"    {vuln.id}{also}{summary}{fixed}"))
+    return lines
+
+
 def audit_text(report: AuditReport) -> str:
-    lines: list[str] = []
-    for floor in report.floors:
-        lines.append(_shown(floor.environment))
-        if floor.problem:
-            lines.append(f"  cannot be read: {_shown(floor.problem)}")
-            continue
-        for package in floor.packages:
-            lines.append(f"  {_shown(package.name)} {_shown(package.version)}")
-            for vuln in package.vulnerabilities:
-                also = f" ({', '.join(vuln.aliases)})" if vuln.aliases else ""
-                fixed = (
-                    f"; fixed in {', '.join(vuln.fixed_in)}" if vuln.fixed_in else "; no fixed version yet"
-                )
-                summary = f": {vuln.summary}" if vuln.summary else ""
-                lines.append(_shown(f"    {vuln.id}{also}{summary}{fixed}"))
-        if floor.unchecked:
-            lines.append(f"  not checked: {_shown(', '.join(floor.unchecked))}")
-        if not floor.packages and not floor.unchecked:
-            lines.append("  no known vulnerabilities")
-    return "\n".join(lines)
+    return _floors_text(report.floors, _audit_lines, "not checked", "no known vulnerabilities")
 
 
 def cmd_audit(args: argparse.Namespace, services: Services) -> int:
-    from venv_tui import report as render
+    from venv_tui.services.index.shortfall import audit_shortfall
 
     _url(args.service_url, "--service-url")
     paths = _paths(args, services)
     result = services.audit(paths, service=args.service, service_url=args.service_url, timeout=args.timeout)
     _single_floor_problem(args, result.floors[0].problem if result.floors else None)
-    if args.json:
-        floors = [audit_floor_json(f, result.service, result.service_url) for f in result.floors]
-        out(render.dumps(_one_or_all(args, floors, result.problem)))
-    else:
-        out(audit_text(result))
-    if result.problem:
-        err(result.problem)
-    found = any(f.packages for f in result.floors)
-    return EXIT_CONFLICT if found or result.problem else EXIT_OK
+    return _finish(
+        args,
+        "" if args.json else audit_text(result),
+        [audit_floor_json(f, result.service, result.service_url) for f in result.floors],
+        result.problem,
+        any(f.packages for f in result.floors),
+        audit_shortfall(result),
+    )
 
 
 COMMANDS = {

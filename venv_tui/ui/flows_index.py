@@ -234,11 +234,19 @@ class IndexFlows(Flows):
         error: str | None,
         stopped: bool,
     ) -> None:
-        """One notification for the result, one sentence for a network failure."""
+        """One notification for the result, one sentence for a network failure (the same as
+        the CLI's: which server, how much was left unchecked, why)."""
+        from venv_tui.services.index.shortfall import audit_shortfall, outdated_shortfall
+
         if error is not None:
             self.app.notify(error, title="The index check failed", severity="error", markup=False)
             return
-        problems = [r.problem for r in (outdated, audit) if r is not None and r.problem]
+        gaps = [outdated_shortfall(outdated) if outdated else None, audit_shortfall(audit) if audit else None]
+        problems = [
+            gap.sentence if gap is not None else report.problem
+            for report, gap in zip((outdated, audit), gaps, strict=True)
+            if report is not None and (gap is not None or report.problem)
+        ]
         cached = [f.cached_at for f in (outdated.floors if outdated else ()) if f.cached_at is not None]
         for problem in dict.fromkeys(problems):
             extra = f"; showing answers {cached_words(min(cached))}" if cached else ""

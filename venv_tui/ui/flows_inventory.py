@@ -6,7 +6,7 @@ Nothing here runs on the UI thread longer than a frame: every read is a thread w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -78,13 +78,26 @@ class InventoryFlows(IndexFlows):
         self.house = S.sized(self.house, sizes, used)
         self.render_inventory()
 
+    def tidy_marks(self) -> None:
+        """What both panels show of tidying the house, from the house: the floors built on each
+        interpreter (counted in the interpreters' rows, named in the breakage lines of both
+        panels) and the floors marked for clean-up (each row's mark, the border's count)."""
+        from venv_tui.ui.panels import EnvironmentsPanel, InterpretersPanel
+
+        built = T.built_on(self.house)
+        self.query_one(InterpretersPanel).built = built
+        floors = self.query_one(EnvironmentsPanel)
+        floors.built = built
+        floors.marked = T.marked_line(self.house)  # measured sizes count in what is freed
+        floors.clean_up = self.house.marked
+
     def render_inventory(self) -> None:
         from venv_tui.ui.panels import EnvironmentsPanel
 
         house = self.house
         found = house.found
         panel = self.query_one(EnvironmentsPanel)
-        panel.marked = T.marked_line(house)  # the sizes just measured count in what is freed
+        self.tidy_marks()
         panel.show_inventory(
             {
                 e.path: FloorInventory(
@@ -108,23 +121,28 @@ class InventoryFlows(IndexFlows):
 
     # -- keep and note ---------------------------------------------------------------------
 
+    async def _store_mark(self, path: str, write: Callable[[], tuple[object, str | None]]) -> None:
+        """Write a floor's mark to the state file in a thread; a failure or the file's warning
+        is one notification (the mark still holds for this session)."""
+
+        def store() -> str | None:
+            try:
+                _mark, warning = write()
+            except Exception as err:
+                return _sentence(err, path)
+            return warning
+
+        error = await self.run_worker(store, thread=True, group="marks").wait()
+        if error:
+            self.app.notify(error, severity="warning", markup=False)
+
     @work(group="flow", exit_on_error=False)
     async def action_keep(self) -> None:
         env, services = self._need_floor(), self._need_inventory()
         if env is None or services is None:
             return
         keep = env.path not in self.house.kept
-
-        def store() -> str | None:
-            try:
-                _mark, warning = services.set_keep(env.path, keep)
-            except Exception as err:
-                return _sentence(err, env.path)
-            return warning
-
-        error = await self.run_worker(store, thread=True, group="marks").wait()
-        if error:
-            self.app.notify(error, severity="warning", markup=False)
+        await self._store_mark(env.path, lambda: services.set_keep(env.path, keep))
         self.house = S.kept_marked(self.house, env.path, keep)
         self.render_inventory()
         self.app.notify(
@@ -151,17 +169,7 @@ class InventoryFlows(IndexFlows):
         if answer is None:
             return
         note = " ".join(answer.split()) or None
-
-        def store() -> str | None:
-            try:
-                _mark, warning = services.set_note(env.path, note)
-            except Exception as err:
-                return _sentence(err, env.path)
-            return warning
-
-        error = await self.run_worker(store, thread=True, group="marks").wait()
-        if error:
-            self.app.notify(error, severity="warning", markup=False)
+        await self._store_mark(env.path, lambda: services.set_note(env.path, note))
         self.house = S.noted(self.house, env.path, note)
         self.render_inventory()
 

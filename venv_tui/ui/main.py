@@ -176,9 +176,6 @@ class MainScreen(InventoryFlows):
     def _panel_focused(self, event: PanelFocused) -> None:
         if event.panel_id != self.current_panel:
             self._set_current(event.panel_id)
-        stations = self.query_one(InterpretersPanel)
-        stations.current = event.panel_id == InterpretersPanel.PANEL_ID
-        stations.note(self.house.interpreters)
 
     @on(Tabs.TabActivated, "#panel-tabs")
     def _tab_chosen(self, event: Tabs.TabActivated) -> None:
@@ -285,9 +282,9 @@ class MainScreen(InventoryFlows):
     @on(InterpretersLoaded)
     def _interpreters_loaded(self, message: InterpretersLoaded) -> None:
         self.house = S.interpreters_loaded(self.house, message.interpreters, message.default)
-        panel = self.query_one(InterpretersPanel)
-        panel.built = T.built_on(self.house)
-        panel.show(self.house.interpreters, self.home)
+        self.tidy_marks()
+        self.query_one(InterpretersPanel).show(self.house.interpreters, self.home)
+        self.query_one(EnvironmentsPanel).note(self.house.floors, self.house.lit)
 
     @on(EnvironmentsLoaded)
     def _environments_loaded(self, message: EnvironmentsLoaded) -> None:
@@ -414,12 +411,10 @@ class MainScreen(InventoryFlows):
     # -- rendering -------------------------------------------------------------------------
 
     def render_floors(self) -> None:
-        stations = self.query_one(InterpretersPanel)
-        stations.built = T.built_on(self.house)
-        stations.show(self.house.interpreters, self.home)
+        self.tidy_marks()
+        self.query_one(InterpretersPanel).show(self.house.interpreters, self.home)
         panel = self.query_one(EnvironmentsPanel)
         panel.order = self.house.order
-        panel.marked = T.marked_line(self.house)
         panel.show(T.shown_floors(self.house), self.house.lit, self.house.selected, self.home)
 
     def action_mark_clean(self) -> None:

@@ -17,6 +17,8 @@ from venv_tui.model import (
     AuditReport,
     CheckResult,
     Environment,
+    FloorAudit,
+    FloorOutdated,
     Interpreter,
     OutdatedReport,
     PackageSet,
@@ -66,7 +68,7 @@ class FloorIndex:
     outdated: Mapping[str, str] = field(default_factory=dict)
     vulnerable: Mapping[str, tuple[Vulnerability, ...]] = field(default_factory=dict)
     cached_at: float | None = None  # the oldest cached answer used (epoch seconds)
-    problem: str | None = None  # the floor could not be read
+    problem: str | None = None  # the floor could not be read, or nothing on it was checked
 
     @property
     def counts(self) -> tuple[int, int]:
@@ -90,7 +92,9 @@ class House:
     results: tuple[SourceResult, ...] = ()
     env_check: CheckResult | None = None
     checked: str | None = None  # the floor the results were computed on
-    conflicts: frozenset[str] | None = None  # None: not looked yet on this floor
+    # The conflicts seen at the last check of each floor, kept while the lamp goes elsewhere:
+    # a conflict that appears between two checks of a floor is news, however the lamp moved.
+    seen: Mapping[str, frozenset[str]] = field(default_factory=dict)
     readings: Mapping[str, Reading] = field(default_factory=dict)
     index: Mapping[str, FloorIndex] = field(default_factory=dict)  # asked for by the user only
     index_progress: str | None = None  # the running index check's progress; None: none runs
@@ -115,6 +119,11 @@ class House:
     @property
     def selected_floor(self) -> Environment | None:
         return self.floor(self.selected)
+
+    @property
+    def conflicts(self) -> frozenset[str] | None:
+        """The conflicts of the results shown (None: the lit floor is not checked yet)."""
+        return self.seen.get(self.checked) if self.checked is not None else None
 
     def reading(self, path: str | None) -> Reading | None:
         return self.readings.get(path) if path is not None else None
@@ -161,7 +170,7 @@ def lamp_sentence(house: House) -> str:
 
 
 def new_conflicts(before: frozenset[str] | set[str] | None, after: set[str]) -> list[str]:
-    """Conflict sentences that were not there before (None before = first look: none new)."""
+    """Conflict sentences that were not there before (None before: a first look, none new)."""
     if before is None:
         return []
     return sorted(after - before)
@@ -260,20 +269,22 @@ def loaded(
         lit_by=lit_by,
         wanted=wanted,
         selected=selected,
-        conflicts=None if changed_lamp else house.conflicts,
         checked=None if changed_lamp else house.checked,
+        # A floor that left the house and came back is another floor: a first look again.
+        seen={p: c for p, c in house.seen.items() if p in known},
         readings={p: r for p, r in house.readings.items() if p in known},
     )
     return _keep_readings(new)
 
 
 def lit(house: House, path: str, reason: LampReason = "user") -> House:
-    """The lamp is switched on at ``path`` (the user pressed l): a first look, no 'new' noise."""
+    """The lamp is switched on at ``path`` (the user pressed l). What was seen on each floor
+    stays: the next check of ``path`` is news only against its own last check."""
     if house.floor(path) is None:
         return house
     if path == house.lit:
         return replace(house, lit_by=reason)
-    return _keep_readings(replace(house, lit=path, lit_by=reason, conflicts=None, checked=None, results=()))
+    return _keep_readings(replace(house, lit=path, lit_by=reason, checked=None, results=()))
 
 
 def wanted(house: House, path: str) -> House:
@@ -312,18 +323,23 @@ def checked(
     env_check: CheckResult | None,
 ) -> tuple[House, list[str]]:
     """The robots were checked on ``path``. Returns the new state and the conflicts that were
-    not there at the last check of the same floor (to notify); none on a first look."""
+    not there at the last check of the same floor (to notify), wherever the lamp was between.
+
+    A first look is the first check of a floor since the app found it: what is wrong there was
+    not caused while the user watched, so it is shown in the robots panel, not announced. After
+    that, every check of the floor is compared with its previous one, even when the lamp went
+    to other floors in between (a floor can change unwatched; coming back to it must tell)."""
     if path != house.lit:
         return house, []
-    sentences = conflict_sentences(results, env_check)
-    fresh = new_conflicts(house.conflicts, sentences) if house.checked == path else []
+    sentences = frozenset(conflict_sentences(results, env_check))
+    fresh = new_conflicts(house.seen.get(path), set(sentences))
     return (
         replace(
             house,
             results=tuple(results),
             env_check=env_check,
             checked=path,
-            conflicts=frozenset(sentences),
+            seen={**house.seen, path: sentences},
         ),
         fresh,
     )
@@ -339,9 +355,10 @@ def deleted(house: House, path: str) -> House:
         index={p: i for p, i in house.index.items() if p != path},
         compare_from=None if house.compare_from == path else house.compare_from,
         wanted=None if same_path(house.wanted, path) else house.wanted,
+        seen={p: c for p, c in house.seen.items() if p != path},
     )
     if house.lit == path:
-        new = replace(new, lit=None, checked=None, conflicts=None, results=(), env_check=None)
+        new = replace(new, lit=None, checked=None, results=(), env_check=None)
     if house.selected == path:
         new = replace(new, selected=new.lit or (floors[0].path if floors else None))
     return new
@@ -371,6 +388,13 @@ def index_finished(house: House) -> House:
     return replace(house, index_progress=None)
 
 
+def _nothing_checked(floor: FloorOutdated | FloorAudit, problem: str | None) -> str | None:
+    """Why a floor of which nothing got an answer is "not checked", never "up to date"."""
+    if floor.unchecked and not floor.checked:
+        return problem or "the server knows none of its releases"
+    return None
+
+
 def outdated_found(house: House, report: OutdatedReport) -> House:
     """Newer versions per floor: each floor's marks replace its earlier ones (a cancelled check
     keeps what it had for the floors it did not reach)."""
@@ -381,7 +405,7 @@ def outdated_found(house: House, report: OutdatedReport) -> House:
             old,
             outdated={_canonical(p.name): p.latest for p in floor.packages},
             cached_at=floor.cached_at,
-            problem=floor.problem,
+            problem=floor.problem or _nothing_checked(floor, report.problem),
         )
     return replace(house, index=index)
 
@@ -394,7 +418,7 @@ def audited(house: House, report: AuditReport) -> House:
         index[floor.environment] = replace(
             old,
             vulnerable={_canonical(p.name): p.vulnerabilities for p in floor.packages},
-            problem=old.problem or floor.problem,
+            problem=old.problem or floor.problem or _nothing_checked(floor, report.problem),
         )
     return replace(house, index=index)
 

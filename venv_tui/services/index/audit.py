@@ -379,7 +379,8 @@ def audit(
                 packages.append(VulnerablePackage(item.name, item.text, merged))
             if query in unchecked:
                 missed.append(item.name)
-        reports.append(FloorAudit(floor.path, tuple(packages), tuple(missed), floor.problem))
+        checked = len({item.name for item in held.get(floor.path, ())} - set(missed))
+        reports.append(FloorAudit(floor.path, tuple(packages), tuple(missed), floor.problem, checked))
     return AuditReport(service, root, tuple(reports), problem, cancelled)
 
 

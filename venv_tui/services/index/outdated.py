@@ -364,6 +364,7 @@ def outdated(
                 find_links=settings.find_links,
                 cached_at=min(stamps) if stamps else None,
                 unchecked=tuple(dict.fromkeys(missed)),
+                checked=len({item.name for item in floor.held} - set(missed)),
             )
         )
     return OutdatedReport(tuple(reports), problem, answers.cancelled)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,6 +20,9 @@ from venv_tui.ui.state import FloorIndex
 
 LAMP_ON = "●"
 LAMP_OFF = "○"
+# A floor marked for clean-up (space): the same mark in its row, the note and the border.
+CLEAN_UP = "✂"
+CLEAN_UP_STYLE = "bold magenta"
 
 
 # "python3.11 (pyenv)": how the services name a base interpreter counted as a floor.
@@ -53,6 +56,8 @@ class Inventory:
     note: str | None = None
     keep: bool = False
     found: str | None = None  # "numpy 1.26.4": it holds what "where is" asked for
+    clean_up: bool = False  # marked for clean-up (space)
+    breaks: Sequence[str] = ()  # a base interpreter: the floors built on it
 
 
 def size_text(size: int | None) -> Text:
@@ -80,6 +85,8 @@ def environment_row(
         name_cell.append(" (keep)", "dim")
     if inv.found is not None:
         name_cell = Text.assemble(Text("◆ ", "bold cyan"), name_cell)
+    if inv.clean_up:
+        name_cell = Text.assemble(Text(f"{CLEAN_UP} ", CLEAN_UP_STYLE), name_cell)
     health = health_mark(env)
     count = floor_count(index)
     if count:
@@ -125,6 +132,11 @@ def describe(
             text.append(" · sees the base's packages")
     else:
         text.append("a base interpreter: its own site-packages")
+        if inventory is not None and inventory.breaks:
+            from venv_tui.ui.panels.interpreters import breakage
+
+            text.append(" · ")
+            text.append(breakage(env.python_version or env.path, inventory.breaks), "yellow")
     if env.problem and env.health == "ok":
         text.append(f" · {env.problem}", style="yellow")
     if index is not None:
@@ -136,6 +148,8 @@ def describe(
 
 
 def _inventory_line(text: Text, inv: Inventory) -> None:
+    if inv.clean_up:
+        text.append(f" · {CLEAN_UP} marked for clean-up (D deletes the marked)", CLEAN_UP_STYLE)
     if inv.found is not None:
         text.append(f" · ◆ holds {inv.found}", "bold cyan")
     if inv.used is not None:
@@ -162,6 +176,8 @@ class EnvironmentsPanel(Panel):
     inventory: Mapping[str, Inventory] = {}
     progress: str | None = None
     marked: str | None = None  # "2 marked · 40 MB would be freed"
+    clean_up: frozenset[str] = frozenset()  # the floors marked for clean-up
+    built: Mapping[str, Sequence[str]] = {}  # the floors built on each interpreter (by its path)
     order: str = "found"  # said in the subtitle unless it is the services' own order
     _shown: tuple[Sequence[Environment], str | None] = ((), None)
 
@@ -184,9 +200,7 @@ class EnvironmentsPanel(Panel):
         table.reset()
         for env in environments:
             table.add_row(
-                *environment_row(
-                    env, env.path == active, home, self.index.get(env.path), self.inventory.get(env.path)
-                ),
+                *environment_row(env, env.path == active, home, self.index.get(env.path), self.of(env)),
                 key=env.path,
             )
         table.move_to_key(selected)
@@ -199,10 +213,19 @@ class EnvironmentsPanel(Panel):
         if env is None:
             self.query_one("#environment-note", Static).update("")
             return
-        inventory = self.inventory.get(env.path)
         self.query_one("#environment-note", Static).update(
-            describe(env, env.path == active, self.home, self.index.get(env.path), inventory)
+            describe(env, env.path == active, self.home, self.index.get(env.path), self.of(env))
         )
+
+    def of(self, env: Environment) -> Inventory | None:
+        """What the row and the note show of ``env`` besides its own facts: the inventory, the
+        clean-up mark and, for a base interpreter, the floors built on it."""
+        inventory = self.inventory.get(env.path)
+        breaks = () if env.is_venv else tuple(self.built.get(env.path, ()))
+        marked = env.path in self.clean_up
+        if not marked and not breaks:
+            return inventory
+        return replace(inventory or Inventory(), clean_up=marked, breaks=breaks)
 
     def show_progress(self, progress: str | None) -> None:
         """The subtitle: how many floors, how many broken, the index check under way."""
@@ -214,7 +237,7 @@ class EnvironmentsPanel(Panel):
         subtitle += f" · {broken} broken" if broken else ""
         subtitle += f" · {stale} stale" if stale else ""
         if self.marked:
-            subtitle += f" · {self.marked}"
+            subtitle += f" · {CLEAN_UP} {self.marked}"
         if self.order != "found":
             subtitle += f" · by {self.order}"
         if progress is not None:

@@ -43,11 +43,12 @@ def interpreter_row(
     )
 
 
-def breakage(interp: Interpreter, floors: Sequence[str]) -> str:
-    """"remove 3.11.7 and these 2 floors break: a, b": the floors built on this interpreter."""
+def breakage(what: str, floors: Sequence[str]) -> str:
+    """"remove 3.11.7 and these 2 floors break: a, b": the floors built on an interpreter
+    (``what`` is its version, or its path when the version is unknown)."""
     n = len(floors)
     these = "this floor breaks" if n == 1 else f"these {n} floors break"
-    return f"remove {interp.version or interp.path} and {these}: {', '.join(floors)}"
+    return f"remove {what} and {these}: {', '.join(floors)}"
 
 
 class InterpretersPanel(Panel):
@@ -58,10 +59,9 @@ class InterpretersPanel(Panel):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("interpreters")
 
     home: str | None = None
-    # The names of the floors built on each interpreter (by its path): set by the main screen.
+    # The names of the floors built on each interpreter (by its path), from the one place that
+    # matches floors to interpreters (tidy.built_on): counted in the rows, named in the note.
     built: Mapping[str, Sequence[str]] = {}
-    # The breakage line shows while the panel is the current one (the note has two lines).
-    current: bool = False
 
     def compose(self) -> ComposeResult:
         table = Table(id="interpreters-table")
@@ -75,7 +75,8 @@ class InterpretersPanel(Panel):
         keep = table.selected_key()
         table.reset()
         for interp in interpreters:
-            table.add_row(*interpreter_row(interp, home), key=interp.path)
+            floors = len(self.built.get(interp.path, ()))
+            table.add_row(*interpreter_row(interp, home, floors), key=interp.path)
         table.move_to_key(keep)
         self.border_subtitle = f"{len(interpreters)} found"
         self.note(interpreters)
@@ -92,9 +93,9 @@ class InterpretersPanel(Panel):
             elif interp.default:
                 text.append(" · what `python3` runs: the house's first floor")
             breaks = self.built.get(interp.path, ())
-            if breaks and self.current:
+            if breaks:  # whichever panel has the focus: the selection is what it speaks of
                 text.append("\n")
-                text.append(breakage(interp, breaks), style="yellow")
+                text.append(breakage(interp.version or interp.path, breaks), style="yellow")
         self.query_one("#interpreter-note", Static).update(text)
 
     def selected_path(self) -> str | None:
