@@ -149,7 +149,7 @@ def is_valid_version(version: str) -> bool:
     """True for a PEP 440 version (read as packaging reads it, without importing it)."""
     if version.isascii() and all(part.isdigit() for part in version.split(".")):
         return True  # plain release numbers, the common case
-    from venv_tui.services.reqline import version_parts
+    from venv_tui.services.pep440 import version_parts
 
     return version_parts(version) is not None
 
