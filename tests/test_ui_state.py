@@ -189,3 +189,24 @@ def test_delete_says_what_goes_what_stays_and_the_links() -> None:
     assert "Links to it are removed too: /home/u/env" in mixed
     pipx = delete_message(Plan("/x/venvs/black", ("bin",), (), (), "pipx", "pipx uninstall black"))
     assert "managed by pipx: its own command is `pipx uninstall black`" in pipx
+
+
+def test_the_status_line_fits_its_width_and_never_cuts_why_the_lamp_is_lit() -> None:
+    from venv_tui.ui.status import status_text
+
+    house = S.loaded(House(), FLOORS, BASE_ENV, "default")
+    results = tuple(
+        SourceResult(f"/p/robot_{i}.py", None, _check(DEFAULT_PY, *fails))
+        for i, fails in enumerate(((), ("A",), ("B",)))
+    )
+    house = replace(house, results=results)
+    why = "nothing activated: python3 on PATH runs this interpreter"
+    wide = status_text(house, width=200, scanning=True).plain
+    assert "venv-tui" in wide and why in wide and "robots: 1 fit, 2 don't" in wide
+    for width in (80, 100, 120):
+        text = status_text(house, width=width, scanning=True)
+        assert text.cell_len <= width, (width, text.plain)
+        assert why in text.plain, (width, text.plain)
+    # Something gave way at 80 columns, and in the order the module names.
+    narrow = status_text(house, width=80, scanning=False).plain
+    assert "venv-tui" not in narrow

@@ -156,31 +156,46 @@ def _services(*, headless: bool = False) -> Services:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Open the TUI (imports textual; only here)."""
-    services = _services()
-    watch: list[str] = []
-    project: str | None = None
-    roots = list(args.root)
-    if args.demo:
-        from venv_tui.config import cache_dir
-        from venv_tui.ui.demo import prepare_demo
+    """Open the TUI (imports textual; only here). Only the PATH argument is looked at before the
+    first frame; the config is read by the app right after it (``make``)."""
+    import gc
 
-        sys.stderr.write("Building the article's house (offline, first time only)...\n")
-        project, watch = prepare_demo(cache_dir())
-        roots.append(project)
-        services.cwd = project
-    else:
-        # No PATH: the current folder is the project, watched like any other.
-        path = os.path.abspath(existing(args.path or ".", "the path"))
-        if os.path.isdir(path):
-            project = path
-            services.cwd = path
+    # Start-up makes thousands of objects that live as long as the app, and next to no garbage:
+    # the cyclic collector's passes over them only delay the first frame. The app turns it back
+    # on once its main screen is up (Textual pauses it the same way while scrolling).
+    gc.disable()
+    try:
+        watch: list[str] = []
+        project: str | None = None
+        roots = list(args.root)
+        if args.demo:
+            from venv_tui.config import cache_dir
+            from venv_tui.ui.demo import prepare_demo
+
+            sys.stderr.write("Building the article's house (offline, first time only)...\n")
+            project, watch = prepare_demo(cache_dir())
+            roots.append(project)
         else:
-            watch.append(path)
-            project = os.path.dirname(path)
-    from venv_tui.ui.app import run
+            # No PATH: the current folder is the project, watched like any other.
+            path = os.path.abspath(existing(args.path or ".", "the path"))
+            if os.path.isdir(path):
+                project = path
+            else:
+                watch.append(path)
+                project = os.path.dirname(path)
+        cwd = project if args.demo or not watch else None
 
-    return run(services, watch=watch, project=project, roots=roots, demo=args.demo)
+        def make() -> Services:
+            services = _services()
+            if cwd is not None:
+                services.cwd = cwd
+            return services
+
+        from venv_tui.ui.app import run
+
+        return run(make, watch=watch, project=project, roots=roots, demo=args.demo)
+    finally:
+        gc.enable()
 
 
 def _leave(code: int) -> NoReturn:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from venv_tui.cli.common import EXIT_OK, Command, add_json, add_roots, out
+from venv_tui.cli.common import EXIT_OK, Command, QuickArgs, add_json, add_roots, out
 from venv_tui.errors import BadInput
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
-    from venv_tui.model import Environment
+    from venv_tui.model import Environment, Floor
     from venv_tui.services import Services
 
 
@@ -59,8 +59,10 @@ def cmd_envs(args: argparse.Namespace, services: Services) -> int:
     from venv_tui import report
 
     check_roots(args.root)
-    found = services.environments(args.root)
-    found, extra, total = _inventory(args, services, found)
+    if args.sort is not None:
+        _check_sort(args.sort)
+    floors = services.floors(args.root)
+    found, extra, total = _inventory(args, services, floors)
     if args.json:
         out(report.dumps(report.envs_json(found, extra, total)))
     else:
@@ -86,21 +88,38 @@ def _inventory_args(p: argparse.ArgumentParser) -> None:
         p.add_argument(option, action="append", default=[], metavar=metavar, help=f"only floors {what}")
 
 
+def _check_sort(sort: str) -> None:
+    """A --sort read without argparse: one that is not among its choices goes to argparse, for
+    its own message."""
+    from venv_tui.services.inventory import SORTS
+
+    if sort not in SORTS:
+        from venv_tui.cli import build_parser
+
+        build_parser(only="envs").parse_args(["envs", "--sort", sort])
+
+
 def _inventory(
-    args: argparse.Namespace, services: Services, found: list[Environment]
+    args: argparse.Namespace, services: Services, floors: list[Floor]
 ) -> tuple[list[Environment], dict[str, dict[str, Any]], int | None]:
     """Filter and sort the floors; each one's size (with --sizes), last use, note and keep."""
     from venv_tui.cli.common import err
     from venv_tui.services.inventory import filter_floors, sort_floors
     from venv_tui.services.usage import iso
-    from venv_tui.text import printable
 
-    found = filter_floors(found, health=args.health, tool=args.tool, python=args.python)
+    found = filter_floors(
+        [f.environment for f in floors], health=args.health, tool=args.tool, python=args.python
+    )
+    kept = {id(e) for e in found}
+    # The site folders the inspection already found: last use stats only what is in them.
+    site_dirs = {f.environment.path: f.site.own_dirs for f in floors if id(f.environment) in kept}
     venvs = [e.path for e in found if e.is_venv]
     measured = services.floor_sizes(venvs) if args.sizes or args.sort == "size" else {}
-    used = {e.path: services.last_used(e.path) for e in found if e.is_venv}
+    used = {p: services.last_used(p, site_dirs=site_dirs[p]) for p in venvs}
     state = services.state()
     if state.warning:
+        from venv_tui.text import printable
+
         err(f"warning: {printable(state.warning)}")
     if args.sort:
         sizes = {p: s.size for p, s in measured.items()}
@@ -120,6 +139,21 @@ def _inventory(
 
 
 COMMANDS = {
-    "pythons": Command("list the Python interpreters (no process is run)", _pythons_args, cmd_pythons),
-    "envs": Command("list the virtual environments", _envs_args, cmd_envs),
+    "pythons": Command(
+        "list the Python interpreters (no process is run)",
+        _pythons_args,
+        cmd_pythons,
+        quick=QuickArgs(flags=("--json",)),
+    ),
+    "envs": Command(
+        "list the virtual environments",
+        _envs_args,
+        cmd_envs,
+        # --sort is read here too and checked against its choices in cmd_envs.
+        quick=QuickArgs(
+            flags=("--json", "--sizes"),
+            options=("--sort",),
+            lists=("--root", "--health", "--tool", "--python"),
+        ),
+    ),
 }

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from venv_tui.services.state import Mark, State
     from venv_tui.services.where import Found
 
-if TYPE_CHECKING:
     LineCallback = Callable[[str], None]
 
 
@@ -55,11 +54,12 @@ class Glance:
 
         return cached_total(sizes, environ=self.environ)
 
-    def last_used(self, path: str) -> float | None:
-        """When the floor last ran (seconds since the epoch), from access times, by stat only."""
+    def last_used(self, path: str, *, site_dirs: Sequence[str] | None = None) -> float | None:
+        """When the floor last ran (seconds since the epoch), from access times, by stat only.
+        ``site_dirs``: its site folders when already known (from :meth:`floors`)."""
         from venv_tui.services.usage import last_used
 
-        return last_used(path)
+        return last_used(path, site_dirs)
 
     def state(self) -> State:
         """Notes and keep marks (a broken state file: ``.warning`` and no marks)."""

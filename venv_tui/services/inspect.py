@@ -12,9 +12,7 @@ sentence; ``envs``, ``packages``, ``check``, ``fit`` and the app all show it.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
+import stat
 
 from venv_tui.errors import BadInput
 from venv_tui.model import Environment as Environment
@@ -22,10 +20,16 @@ from venv_tui.model import EnvironmentSource, Floor, Health, Interpreter, Packag
 from venv_tui.services import layout
 from venv_tui.services.pyvenv import PyvenvCfg, read_pyvenv_cfg
 
-# VIRTUAL_ENV="/path" (venv), VIRTUAL_ENV='/path' (virtualenv, uv), export VIRTUAL_ENV=... (3.12+).
-_ACTIVATE_HOME = re.compile(r"""^\s*(?:export\s+)?VIRTUAL_ENV=(["']?)(/[^"'\n]*)\1\s*$""", re.M)
-_SHEBANG = re.compile(rb"^#!\s*(\S+)")
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from typing import Any
+
 _SHEBANGS_READ = 3  # console scripts looked at: one is enough to see a move, a few for safety
+
+# Facts many floors share, learnt once in one search (their base folder, the interpreter their
+# python links to): {(kind, path): answer}. A search makes a new one, so nothing goes stale.
+Memo = dict[tuple[str, str], object]
 
 
 def inspect_folder(
@@ -34,18 +38,28 @@ def inspect_folder(
     source: EnvironmentSource = "root",
     active_path: str | None = None,
     aliases: tuple[str, ...] = (),
+    real: str | None = None,
+    memo: Memo | None = None,
+    listing: Sequence[tuple[str, bool]] | None = None,
 ) -> Floor:
     """A venv folder, described from its ``pyvenv.cfg`` and its files. Raises BadInput when
-    ``path`` has no pyvenv.cfg; a pyvenv.cfg that cannot be read gives a broken floor."""
-    if not layout.is_environment(path):
-        raise BadInput(f"{path} is not a virtual environment (it has no {layout.PYVENV_CFG})")
+    ``path`` has no pyvenv.cfg; a pyvenv.cfg that cannot be read gives a broken floor.
+    ``real``: the folder's real path when the caller knows it; ``memo``: what the other floors
+    of one search have already learnt; ``listing``: the folder's entries, (name, is a link),
+    when a walk has just listed it."""
+    memo = {} if memo is None else memo
     active = _same(path, active_path)
-    python = layout.find_venv_python(path)
-    found = layout.venv_site_dirs(path)
-    name = os.path.basename(os.path.normpath(path))
+    entry = layout.venv_python_entry(path)
+    python, python_mode = entry if entry is not None else (None, None)
+    found = layout.venv_site_dirs(path, listing)
+    name = os.path.basename(path if path == real else os.path.normpath(path))
     try:
         cfg = read_pyvenv_cfg(path)
     except BadInput as err:
+        if not layout.is_environment(path):
+            raise BadInput(
+                f"{path} is not a virtual environment (it has no {layout.PYVENV_CFG})"
+            ) from None
         versions = layout.lib_versions(path)
         version = versions[-1] if versions else None
         implementation = _implementation(None, path, found)
@@ -67,8 +81,10 @@ def inspect_folder(
         return Floor(env, _site(env, found, None, None))
     version = cfg.version or _only_version(found)
     short = layout.short_version(version)
-    base = _base_interpreter(cfg, short)
-    health, problem = verdict(path, cfg, base, python, version)
+    base = _base_interpreter(cfg, short, memo)
+    health, problem = verdict(
+        path, cfg, base, python, version, real=real, memo=memo, python_mode=python_mode
+    )
     env = Environment(
         path=path,
         name=cfg.prompt or name,
@@ -105,80 +121,113 @@ def _site(env: Environment, found: list[tuple[str, str]], base: str | None, home
 
 
 def verdict(
-    path: str, cfg: PyvenvCfg, base: str | None, python: str | None, version: str | None
+    path: str,
+    cfg: PyvenvCfg,
+    base: str | None,
+    python: str | None,
+    version: str | None,
+    *,
+    real: str | None = None,
+    memo: Memo | None = None,
+    python_mode: int | None = None,
 ) -> tuple[Health, str | None]:
     """The floor's health and its one sentence (None when ok): the first reason it cannot run,
-    else the first thing that is off."""
+    else the first thing that is off. ``python_mode``: its python's ``lstat`` mode, when known."""
+    memo = {} if memo is None else memo
     home = cfg.home
     if home:
-        reason = _folder_problem(home)
+        reason = _remembered(memo, "folder", home, _folder_problem)
         if reason is not None:
             return "broken", f"its base interpreter folder {home} {reason}"
-    if base and cfg.base_executable and not os.path.exists(base):
+    if base and cfg.base_executable and not _remembered(memo, "exists", base, os.path.exists):
         return "broken", f"its base interpreter {base} no longer exists"
     if python is None:
         return "broken", f"it has no python executable ({layout.venv_python(path)} is missing)"
-    if not os.path.exists(python):
-        if os.path.islink(python):
-            target = os.readlink(python)
+    mode = python_mode
+    if mode is None:
+        try:
+            mode = os.lstat(python).st_mode
+        except (OSError, ValueError):
+            return "broken", f"its python {python} is missing"
+    runs = base
+    if stat.S_ISLNK(mode):
+        try:
+            st = os.stat(python)
+        except (OSError, ValueError):
+            try:
+                target = os.readlink(python)
+            except OSError:
+                return "broken", f"its python {python} is missing"
             return "broken", f"its python {python} points to {target}, which no longer exists"
-        return "broken", f"its python {python} is missing"
-    runs = os.path.realpath(python) if os.path.islink(python) else base
-    now = _base_version(runs) if runs else None
-    made = version
-    if now and made:
-        now_short, made_short = layout.short_version(now), layout.short_version(made)
-        if now_short and made_short and now_short != made_short:
-            return "broken", (
-                f"its base interpreter is now Python {now_short}, but it was made with Python "
-                f"{made}: lib/python{made_short} no longer matches"
-            )
-        now_release, made_release = _release(now), _release(made)
-        if len(now_release) >= 3 and len(made_release) >= 3 and now_release != made_release:
-            return "stale", (
-                f"its base interpreter is now Python {now}; it was made with Python {made}"
-            )
-    moved = _moved_from(path)
+        # Floors on one base link to one file: its real path is resolved once, by its inode.
+        runs = _remembered(memo, "file", f"{st.st_dev}:{st.st_ino}", lambda _: os.path.realpath(python))
+    if runs and version:
+        # Floors on one base made with one version share this answer: worked out once.
+        changed = _remembered(memo, "versions", f"{runs}\0{version}", _version_change)
+        if changed is not None:
+            return changed
+    moved = _moved_from(path, real, memo)
     if moved is not None:
         return "stale", f"it was moved after it was made: {moved}"
     return "ok", None
 
 
+def _version_change(key: str) -> tuple[Health, str] | None:
+    """Whether the base (``runs``) now is another release than a floor was made with."""
+    runs, made = key.split("\0")
+    now = _base_version(runs)
+    if not now:
+        return None
+    now_short, made_short = layout.short_version(now), layout.short_version(made)
+    if now_short and made_short and now_short != made_short:
+        return "broken", (
+            f"its base interpreter is now Python {now_short}, but it was made with Python "
+            f"{made}: lib/python{made_short} no longer matches"
+        )
+    now_release, made_release = layout.release_numbers(now), layout.release_numbers(made)
+    if len(now_release) >= 3 and len(made_release) >= 3 and now_release != made_release:
+        return "stale", f"its base interpreter is now Python {now}; it was made with Python {made}"
+    return None
+
+
+def _remembered(memo: Memo, kind: str, key: str, compute: Callable[[str], object]) -> Any:
+    found = memo.get((kind, key), memo)  # the memo itself: "not there yet" (None is an answer)
+    if found is memo:
+        found = memo[(kind, key)] = compute(key)
+    return found
+
+
 def _folder_problem(folder: str) -> str | None:
     try:
-        os.stat(folder)
+        mode = os.stat(folder).st_mode
     except PermissionError:
         return "cannot be reached (permission denied)"
     except (OSError, ValueError):
         return "no longer exists"
-    return None if os.path.isdir(folder) else "no longer exists"
+    return None if stat.S_ISDIR(mode) else "no longer exists"
 
 
-@lru_cache(maxsize=64)
 def _base_version(executable: str) -> str | None:
-    # Many floors share one base: its headers are read once per process.
+    # Many floors share one base: its headers are read once per search (the memo), and read
+    # again by the next search, so a base upgraded in place is seen.
     return layout.interpreter_version(executable)
 
 
-def _release(version: str) -> tuple[int, ...]:
-    found = re.match(r"\d+(?:\.\d+)*", version)
-    return tuple(int(p) for p in found.group(0).split(".")) if found else ()
-
-
-def _moved_from(path: str) -> str | None:
+def _moved_from(path: str, real: str | None = None, memo: Memo | None = None) -> str | None:
     """What names another folder than ``path``: ``bin/activate``, else a console script."""
     from venv_tui.files import LIMIT_SMALL, Unreadable, read_head
 
-    here = {os.path.normpath(path), os.path.realpath(path)}
+    memo = {} if memo is None else memo
+    here = {path} if path == real else {os.path.normpath(path), real or os.path.realpath(path)}
     bin_dir = layout.bin_dir(path)
     try:
-        data, _ = read_head(os.path.join(bin_dir, "activate"), LIMIT_SMALL)
+        data, _ = read_head(layout.join_name(bin_dir, "activate"), LIMIT_SMALL)
     except Unreadable:
         data = b""
-    match = _ACTIVATE_HOME.search(data.decode("utf-8", "replace"))
-    if match:
-        named = os.path.normpath(match.group(2))
-        if named not in here and os.path.realpath(named) not in here:
+    named = layout.activate_home(data.decode("utf-8", "replace")) if data else None
+    if named is not None:
+        named = os.path.normpath(named)
+        if named not in here and _remembered(memo, "real", named, os.path.realpath) not in here:
             return f"{os.path.join(bin_dir, 'activate')} names {named}"
         return None
     try:
@@ -195,10 +244,10 @@ def _moved_from(path: str) -> str | None:
             head, _ = read_head(os.path.join(bin_dir, name), 512)
         except Unreadable:
             continue
-        shebang = _SHEBANG.match(head)
+        shebang = layout.shebang_interpreter(head)
         if shebang is None:
             continue
-        exe = shebang.group(1).decode("utf-8", "replace")
+        exe = shebang.decode("utf-8", "replace")
         if not os.path.isabs(exe) or not layout.is_interpreter_name(os.path.basename(exe)):
             continue
         owner = os.path.normpath(os.path.dirname(os.path.dirname(exe)))
@@ -207,14 +256,17 @@ def _moved_from(path: str) -> str | None:
     return None
 
 
-def _base_interpreter(cfg: PyvenvCfg, short: str | None) -> str | None:
+def _base_interpreter(cfg: PyvenvCfg, short: str | None, memo: Memo | None = None) -> str | None:
     """The base executable: named in the file, else looked for in ``home``."""
-    if cfg.base_executable:
-        return cfg.base_executable
+    named = cfg.base_executable
+    if named:
+        return named
     home = cfg.home
     if not home:
         return None
-    found = layout.base_in_home(home, short)
+    found = _remembered(
+        {} if memo is None else memo, "home", f"{short}\0{home}", lambda _: layout.base_in_home(home, short)
+    )
     if found is not None:
         return found
     return os.path.join(home, "python.exe" if layout.WINDOWS else f"python{short or '3'}")

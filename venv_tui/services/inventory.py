@@ -6,10 +6,13 @@ Pure functions over plain data, shared by ``envs`` and the app.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
 
 from venv_tui.errors import BadInput
 from venv_tui.model import Environment, Interpreter
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 SORTS = ("name", "size", "age", "python")
 HEALTHS = ("ok", "stale", "broken")

@@ -10,21 +10,19 @@ Nothing here runs a process; every file is read through :mod:`venv_tui.files`.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterable, Sequence
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 PYVENV_CFG = "pyvenv.cfg"
 WINDOWS = os.name == "nt"
 
-# python, python3, python3.12, python3.13t, python2.7, pypy3, pypy3.10, graalpy (".exe"
-# elsewhere). Leaves out python3-config, python3.12-gdb.py and python3.6m (a hard link to
-# python3.6 on old versions, which would list one interpreter twice).
-_INTERPRETER_NAME = re.compile(r"^(python|pypy|graalpy)(\d+(\.\d+)?t?)?(\.exe)?$", re.IGNORECASE)
-_SHORT_IN_NAME = re.compile(r"(\d+\.\d+)t?(?:\.exe)?$", re.IGNORECASE)
-# "python3.12", "python3.13t", "pypy3.10" folders under lib/.
-_LIB_VERSION_DIR = re.compile(r"^(?:python|pypy)(\d+\.\d+)t?$", re.IGNORECASE)
-_FULL_VERSION = re.compile(r"(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)")
-_PATCHLEVEL = re.compile(rb'#define\s+PY_VERSION\s+"([^"]+)"')
+# The names below are read by hand rather than with regular expressions: ``re`` and its
+# compiled patterns would cost every headless run its import (tests hold the patterns they match).
+_INTERPRETER_STEMS = ("python", "pypy", "graalpy")
+_SUFFIXES = ("a", "b", "rc")  # pre-releases in a version: 3.13.0rc1
+_SPACE = b" \t\n\r\f\v"
 # The names a venv's own python may have, the usual one first (some creators make only python3).
 _VENV_PYTHON_NAMES = ("python", "python3", "pypy3", "pypy", "python.exe", "pypy3.exe")
 
@@ -34,7 +32,7 @@ _VENV_PYTHON_NAMES = ("python", "python3", "pypy3", "pypy", "python.exe", "pypy3
 
 def bin_dir(prefix: str) -> str:
     """The folder of a venv's (or a prefix's) executables."""
-    return os.path.join(prefix, "Scripts" if WINDOWS else "bin")
+    return join_name(prefix, "Scripts" if WINDOWS else "bin")
 
 
 def venv_python(env: str) -> str:
@@ -45,11 +43,21 @@ def venv_python(env: str) -> str:
 def find_venv_python(env: str) -> str | None:
     """The venv's python as it is on disk (a dangling link counts), also when only ``python3``
     was made; None when there is none."""
+    found = venv_python_entry(env)
+    return found[0] if found is not None else None
+
+
+def venv_python_entry(env: str) -> tuple[str, int] | None:
+    """:func:`find_venv_python` with its ``lstat`` mode (a link or a file): asked once."""
     folder = bin_dir(env)
     for name in _VENV_PYTHON_NAMES:
-        candidate = os.path.join(folder, name)
-        if os.path.lexists(candidate):
-            return candidate
+        candidate = join_name(folder, name)
+        try:
+            return candidate, os.lstat(candidate).st_mode
+        except OSError:
+            continue
+        except ValueError:  # a NUL byte in the path
+            return None
     return None
 
 
@@ -68,34 +76,53 @@ def venv_of_executable(path: str) -> str | None:
     return folder if os.path.isfile(os.path.join(folder, PYVENV_CFG)) else None
 
 
-def venv_site_dirs(env: str) -> list[tuple[str, str]]:
+def join_name(folder: str, name: str) -> str:
+    """``os.path.join`` for one plain name: called many times per floor, kept cheap."""
+    if not folder or folder.endswith(os.sep):
+        return folder + name
+    return folder + os.sep + name
+
+
+def venv_site_dirs(env: str, listing: Sequence[tuple[str, bool]] | None = None) -> list[tuple[str, str]]:
     """(version "3.12" or "", folder) for every site-packages folder of a venv: ``lib`` first,
-    then ``lib64`` and friends (venv makes ``lib64`` a link to ``lib``), then Windows's ``Lib``."""
+    then ``lib64`` and friends (venv makes ``lib64`` a link to ``lib``), then Windows's ``Lib``.
+    ``listing``: the venv folder's (name, is a link) entries when a walk has just listed it."""
     found: list[tuple[str, str]] = []
-    try:
-        with os.scandir(env) as it:
-            tops = sorted(
-                (e.name for e in it if e.name.lower().startswith("lib")),
-                key=lambda n: (n != "lib", n),
-            )
-    except OSError:
-        return found
-    for top in tops:
-        lib = os.path.join(env, top)
-        direct = os.path.join(lib, "site-packages")
-        if os.path.isdir(direct):  # Windows: Lib/site-packages
-            found.append(("", direct))
+    if listing is None:
+        try:
+            with os.scandir(env) as it:
+                listing = [(e.name, e.is_symlink()) for e in it]
+        except OSError:
+            return found
+    tops = [(name, link) for name, link in listing if name[:3].lower() == "lib"]
+    if len(tops) > 1:
+        tops.sort(key=lambda t: (t[0] != "lib", t[0]))
+    has_lib = any(name == "lib" for name, _ in tops)
+    for top, link in tops:
+        lib = join_name(env, top)
+        if link and top != "lib" and has_lib and _links_to_lib(lib):
+            continue  # venv's lib64 -> lib: the same folders again
         try:
             with os.scandir(lib) as it:
-                subs = sorted(e.name for e in it if _LIB_VERSION_DIR.match(e.name))
+                # The listing says which entries are folders: no stat for each.
+                entries = [(e.name, e.is_dir()) for e in it]
         except OSError:
             continue
-        for sub in subs:
-            candidate = os.path.join(lib, sub, "site-packages")
+        if ("site-packages", True) in entries:  # Windows: Lib/site-packages
+            found.append(("", join_name(lib, "site-packages")))
+        subs = sorted((name, v) for name, _ in entries if (v := lib_version_dir(name)))
+        for sub, version in subs:
+            candidate = join_name(join_name(lib, sub), "site-packages")
             if os.path.isdir(candidate):
-                match = _LIB_VERSION_DIR.match(sub)
-                found.append((match.group(1) if match else "", candidate))
+                found.append((version, candidate))
     return found
+
+
+def _links_to_lib(folder: str) -> bool:
+    try:
+        return os.readlink(folder) in ("lib", "lib" + os.sep)
+    except (OSError, ValueError):
+        return False
 
 
 def expected_venv_site(env: str, short: str | None) -> str:
@@ -119,23 +146,97 @@ def base_in_home(home: str, short: str | None) -> str | None:
 # -- names ----------------------------------------------------------------------------------
 
 
+def _digits(text: str) -> bool:
+    return text.isdecimal()  # what a regular expression's \d matches in a str
+
+
+def _name_version(name: str) -> str | None:
+    """The version part of an interpreter's file name ("3.12" in ``python3.12t.exe``, "" in
+    ``python``), None when the name is not an interpreter's: python, python3, python3.12,
+    python3.13t, python2.7, pypy3, pypy3.10, graalpy (".exe" elsewhere). Leaves out
+    python3-config, python3.12-gdb.py and python3.6m (a hard link to python3.6 on old versions,
+    which would list one interpreter twice). Letters in any case."""
+    low = name.lower()
+    if len(low) != len(name):
+        return None  # a letter whose lower case is longer is none of these names
+    for stem in _INTERPRETER_STEMS:
+        if low.startswith(stem):
+            rest = name[len(stem) :]
+            break
+    else:
+        return None
+    if rest[-4:].lower() == ".exe":
+        rest = rest[:-4]
+    if not rest:
+        return ""
+    number = rest[:-1] if rest[-1] in "tT" else rest
+    major, dot, minor = number.partition(".")
+    if not _digits(major) or (dot and not _digits(minor)):
+        return None
+    return number
+
+
 def is_interpreter_name(name: str) -> bool:
     """``python3.12`` yes, ``python3-config`` no."""
-    return bool(_INTERPRETER_NAME.match(name))
+    return _name_version(name) is not None
 
 
 def version_from_name(name: str) -> str | None:
     """The short version in a file name: "3.12" for ``python3.12``, None for ``python3``."""
-    if not is_interpreter_name(name):
+    number = _name_version(name)
+    return number if number and "." in number else None
+
+
+def lib_version_dir(name: str) -> str | None:
+    """ "3.12" for a ``python3.12`` (``python3.13t``, ``pypy3.10``) folder under ``lib/``."""
+    low = name.lower()
+    if len(low) != len(name):
         return None
-    match = _SHORT_IN_NAME.search(name)
-    return match.group(1) if match else None
+    for stem in ("python", "pypy"):
+        if low.startswith(stem):
+            number = name[len(stem) :]
+            break
+    else:
+        return None
+    if number[-1:] in ("t", "T"):
+        number = number[:-1]
+    major, dot, minor = number.partition(".")
+    return number if dot and _digits(major) and _digits(minor) else None
+
+
+def _full_version_at(text: str, i: int) -> str | None:
+    """The X.Y.Z (with an a/b/rc pre-release) starting at ``text[i]``, or None."""
+    n = len(text)
+    end = i
+    for part in range(3):
+        start = end
+        while end < n and text[end].isdecimal():
+            end += 1
+        if end == start:
+            return None
+        if part < 2:
+            if end >= n or text[end] != ".":
+                return None
+            end += 1
+    for suffix in _SUFFIXES:
+        if text.startswith(suffix, end):
+            after = end + len(suffix)
+            stop = after
+            while stop < n and text[stop].isdecimal():
+                stop += 1
+            if stop > after:
+                return text[i:stop]
+    return text[i:end]
 
 
 def version_from_folder(folder_name: str) -> str | None:
     """The version in a pyenv (``3.12.1``) or uv (``cpython-3.12.1-linux-x86_64-gnu``) folder."""
-    match = _FULL_VERSION.search(folder_name)
-    return match.group(1) if match else None
+    for i, char in enumerate(folder_name):
+        if char.isdecimal():
+            found = _full_version_at(folder_name, i)
+            if found is not None:
+                return found
+    return None
 
 
 def implementation_from_names(names: Iterable[str]) -> str:
@@ -167,6 +268,77 @@ def short_version(version: str | None) -> str | None:
     return ".".join(parts[:2]) if len(parts) >= 2 else None
 
 
+# -- what a venv's scripts name --------------------------------------------------------------
+
+
+def release_numbers(version: str) -> tuple[int, ...]:
+    """(3, 12, 1) from "3.12.1rc1": the leading dotted numbers."""
+    parts: list[int] = []
+    for piece in version.split("."):
+        digits = _leading_digits(piece)
+        if digits:
+            parts.append(int(digits))
+        if len(digits) != len(piece) or not digits:
+            break
+    return tuple(parts)
+
+
+def _leading_digits(text: str) -> str:
+    end = 0
+    while end < len(text) and text[end].isdecimal():
+        end += 1
+    return text[:end]
+
+
+def activate_home(text: str) -> str | None:
+    """The folder a ``bin/activate`` script sets: the first line ``VIRTUAL_ENV="/path"`` (venv),
+    ``VIRTUAL_ENV='/path'`` (virtualenv, uv) or ``export VIRTUAL_ENV=/path`` (3.12+), the value
+    an absolute path without quotes inside. Read by hand, not with ``re`` (start-up)."""
+    at = text.find("VIRTUAL_ENV=")
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        line = text[start:] if end < 0 else text[start:end]
+        found = _activate_line(line)
+        if found is not None:
+            return found
+        at = text.find("VIRTUAL_ENV=", at + 1)
+    return None
+
+
+def _activate_line(line: str) -> str | None:
+    """``line`` read as ``\\s*(export\\s+)?VIRTUAL_ENV=(["']?)(/[^"']*)\\1\\s*`` would read it."""
+    head, _, value = line.partition("VIRTUAL_ENV=")
+    head = head.lstrip()
+    if head and not (head.startswith("export") and head[6:].isspace()):
+        return None
+    if value[:1] in ("'", '"'):
+        ends = [i for i in (value.find("'", 1), value.find('"', 1)) if i > 0]
+        close = min(ends) if ends else -1
+        rest = value[close + 1 :] if close > 0 else ""
+        if close < 0 or value[close] != value[0] or (rest and not rest.isspace()):
+            return None
+        inner = value[1:close]
+    elif "'" in value or '"' in value:
+        return None
+    else:
+        inner = value  # unquoted: the value runs to the end of the line
+    return inner if inner.startswith("/") else None
+
+
+def shebang_interpreter(head: bytes) -> bytes | None:
+    """The interpreter a ``#!`` line names (its first word), or None."""
+    if not head.startswith(b"#!"):
+        return None
+    i = 2
+    while i < len(head) and head[i] in _SPACE:
+        i += 1
+    end = i
+    while end < len(head) and head[end] not in _SPACE:
+        end += 1
+    return head[i:end] or None
+
+
 # -- a base installation ------------------------------------------------------------------------
 
 
@@ -188,7 +360,7 @@ def lib_versions(prefix: str) -> list[str]:
             names = [e.name for e in it]
     except OSError:
         return []
-    found = {m.group(1) for m in map(_LIB_VERSION_DIR.match, names) if m}
+    found = {v for v in map(lib_version_dir, names) if v}
     return sorted(found, key=_numeric)
 
 
@@ -202,10 +374,34 @@ def patchlevel_version(prefix: str, short: str) -> str | None:
             data, _ = read_head(path, 64 * 1024)
         except Unreadable:
             continue
-        match = _PATCHLEVEL.search(data)
-        if match:
-            return match.group(1).decode("ascii", "replace").rstrip("+")
+        found = _patchlevel(data)
+        if found:
+            return found.decode("ascii", "replace").rstrip("+")
     return None
+
+
+def _patchlevel(data: bytes) -> bytes | None:
+    """The value of ``#define PY_VERSION "3.12.1"`` in a C header."""
+    at = data.find(b"#define")
+    while at >= 0:
+        i = at + 7
+        if data[i : i + 1] and data[i] in _SPACE:
+            i = _skip_space(data, i)
+            if data.startswith(b"PY_VERSION", i):
+                j = i + 10
+                k = _skip_space(data, j)
+                if k > j and data[k : k + 1] == b'"':
+                    close = data.find(b'"', k + 1)
+                    if close > k + 1:
+                        return data[k + 1 : close]
+        at = data.find(b"#define", at + 1)
+    return None
+
+
+def _skip_space(data: bytes, i: int) -> int:
+    while i < len(data) and data[i] in _SPACE:
+        i += 1
+    return i
 
 
 def version_from_files(paths: Sequence[str]) -> str | None:
@@ -263,8 +459,31 @@ def prefix_site_dirs(prefix: str, short: str | None, implementation: str) -> tup
     return dedupe_real(c for c in candidates if os.path.isdir(c))
 
 
+def real_path(path: str, memo: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, the parent folders of many paths resolved once (``memo``):
+    floors side by side in one folder then cost one ``lstat`` each, not one per component."""
+    if not os.path.isabs(path) or os.path.normpath(path) != path:
+        return os.path.realpath(path)
+    parent, name = os.path.split(path)
+    if not name or parent == path:
+        return os.path.realpath(path)
+    parent_real = memo.get(parent)
+    if parent_real is None:
+        parent_real = memo[parent] = real_path(parent, memo)
+    full = os.path.join(parent_real, name)
+    try:
+        if os.path.islink(full):
+            return os.path.realpath(full)
+    except ValueError:
+        return os.path.realpath(path)
+    return full
+
+
 def dedupe_real(paths: Iterable[str]) -> tuple[str, ...]:
     """Keep the first of paths that are one folder on disk (``lib64 -> lib``)."""
+    paths = tuple(paths)
+    if len(paths) < 2:
+        return paths  # nothing to tell apart: no path resolved
     seen: set[str] = set()
     kept: list[str] = []
     for p in paths:

@@ -8,14 +8,32 @@ case-insensitively as CPython's ``site.py`` does.
 from __future__ import annotations
 
 import os
-import re
 
 from venv_tui.errors import BadInput
 from venv_tui.services.layout import PYVENV_CFG, is_environment
 
 __all__ = ["PYVENV_CFG", "PyvenvCfg", "existing_environment", "is_environment", "read_pyvenv_cfg"]
 
-_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?")
+
+
+def leading_version(text: str) -> str | None:
+    """ "3.12.1" from "3.12.1.final.0", "3.12" from "3.12": the leading X.Y or X.Y.Z, read by
+    hand (``re`` would cost every headless run its import)."""
+    parts = text.split(".", 3)[:3]
+    if len(parts) < 2 or not (parts[0].isdecimal() and parts[1][:1].isdecimal()):
+        return None
+    minor = _digits_at_start(parts[1])
+    if len(minor) < len(parts[1]) or len(parts) == 2:
+        return f"{parts[0]}.{minor}"
+    patch = _digits_at_start(parts[2])
+    return f"{parts[0]}.{minor}.{patch}" if patch else f"{parts[0]}.{minor}"
+
+
+def _digits_at_start(text: str) -> str:
+    end = 0
+    while end < len(text) and text[end].isdecimal():
+        end += 1
+    return text[:end]
 
 
 class PyvenvCfg:
@@ -28,7 +46,8 @@ class PyvenvCfg:
         self.values = values
 
     def get(self, key: str) -> str | None:
-        return self.values.get(key.lower())
+        found = self.values.get(key)  # the keys asked for are mostly lower case already
+        return found if found is not None else self.values.get(key.lower())
 
     @property
     def home(self) -> str | None:
@@ -40,9 +59,9 @@ class PyvenvCfg:
         for key in ("version", "version_info"):
             raw = self.get(key)
             if raw:
-                match = _VERSION.match(raw.strip())
-                if match:
-                    return match.group(0)
+                found = leading_version(raw.strip())
+                if found:
+                    return found
         return None
 
     @property

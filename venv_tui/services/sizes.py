@@ -17,15 +17,22 @@ keyed by the modification times of the floor's folder, its ``bin`` folder and it
 
 from __future__ import annotations
 
-import json
 import os
-from array import array
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
-CACHE_NAME = "sizes.json"
-_CACHE_VERSION = 3
+TYPE_CHECKING = False  # typing, dataclasses and json are not imported at run time: start-up
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from dataclasses import dataclass as record
+    from dataclasses import field
+    from typing import Any
+else:
+    from venv_tui._record import field, record
+
+# The index is ``marshal`` data: read without importing ``json`` (whose decoder imports ``re``),
+# the warm ``envs --sizes`` then costs little more than ``envs``. It is only a cache: anything
+# unreadable in it is a miss.
+CACHE_NAME = "sizes.marshal"
+_CACHE_VERSION = 4
 _BLOCK = 512
 _DIR_FLAGS = (
     os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -37,7 +44,7 @@ Known = dict[int, tuple[int, int]]
 Memo = dict[int, Known]  # per st_dev
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Shared:
     """The multi-link inodes under one floor (all on the floor's file system ``dev``)."""
 
@@ -49,15 +56,15 @@ class Shared:
     nlinks: Sequence[int] = ()  # st_nlink of each
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FloorSize:
     """The disk cost of one floor folder."""
 
     path: str  # the real folder
     size: int  # bytes, as ``du -s`` counts them (each inode once)
-    stamp: tuple[int, ...] = field(default=(), repr=False)
-    shared: Shared | None = field(default=None, repr=False)  # None: still in the cache file
-    blob: str | None = field(default=None, repr=False)  # the cache file holding ``shared``
+    stamp: tuple[int, ...] = field(default=())
+    shared: Shared | None = field(default=None)  # None: still in the cache file
+    blob: str | None = field(default=None)  # the cache file holding ``shared``
     cached: bool = False  # read from the cache rather than walked
 
     @property
@@ -85,7 +92,8 @@ def _walk(
     known = memo.setdefault(dev, {})
     # With ``only``, just those entries at the top (the folder itself stays, uncounted).
     single = top.st_blocks * _BLOCK if only is None else 0
-    counts: dict[int, int] = {}
+    linked: list[int] = []  # each link met to a multi-link inode, counted at the end (in C)
+    add = linked.append
     stack = [root]
     pop, push = stack.pop, stack.append
     while stack:
@@ -96,10 +104,13 @@ def _walk(
             continue
         prefix = folder + os.sep
         try:
-            with os.scandir(fd) as entries:
+            with os.scandir(fd) as it:
+                entries: Iterable[os.DirEntry[str]] = it
+                if only is not None and folder == root:
+                    entries = [e for e in it if e.name in only]
+                # Few statements per entry: a floor holds thousands of files, and those of a
+                # hard-linked floor all have inodes this run already knows (no stat at all).
                 for entry in entries:
-                    if only is not None and folder == root and entry.name not in only:
-                        continue
                     try:
                         if entry.is_dir(follow_symlinks=False):
                             st = entry.stat(follow_symlinks=False)
@@ -108,43 +119,52 @@ def _walk(
                                 push(prefix + entry.name)
                             continue
                         ino = entry.inode()
-                        seen = counts.get(ino)
-                        if seen is not None:
-                            counts[ino] = seen + 1
-                        elif ino in known:
-                            counts[ino] = 1
-                        else:
+                        if ino not in known:
                             st = entry.stat(follow_symlinks=False)
                             if st.st_nlink < 2:
                                 single += st.st_blocks * _BLOCK
-                            else:
-                                known[ino] = (st.st_blocks * _BLOCK, st.st_nlink)
-                                counts[ino] = 1
+                                continue
+                            known[ino] = (st.st_blocks * _BLOCK, st.st_nlink)
+                        add(ino)
                     except OSError:
                         continue
         except OSError:
             pass
         finally:
             os.close(fd)
-    return single, counts, known, dev
+    from collections import Counter  # the links to each inode, counted in C
+
+    return single, dict(Counter(linked)), known, dev
 
 
-def measure(path: str, memo: Memo | None = None, *, only: Iterable[str] | None = None) -> FloorSize:
+def measure(
+    path: str,
+    memo: Memo | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    stamped: list[int] | None = None,
+) -> FloorSize:
     """Walk one floor folder (its real path) now; with ``only``, just those names at its top
-    (what a delete removes from a folder that also holds other things)."""
+    (what a delete removes from a folder that also holds other things). ``stamped``: its stamp,
+    when the caller has just taken it."""
+    from array import array
+    from operator import itemgetter
+
     real = os.path.realpath(path)
     names = frozenset(only) if only is not None else None
     single, counts, known, dev = _walk(real, {} if memo is None else memo, names)
-    facts = [known[ino] for ino in counts]
-    sizes = array("q", [f[0] for f in facts])
+    # Built by C loops (map, itemgetter): a floor may share hundreds of thousands of inodes.
+    facts = list(map(known.__getitem__, counts))
+    sizes = array("q", map(itemgetter(0), facts))
     shared = Shared(
         dev,
         array("q", counts),
         sizes,
         seen=array("q", counts.values()),
-        nlinks=array("q", [f[1] for f in facts]),
+        nlinks=array("q", map(itemgetter(1), facts)),
     )
-    return FloorSize(real, single + sum(sizes), stamp=tuple(stamp(real)), shared=shared)
+    key = stamped if stamped is not None else stamp(real)
+    return FloorSize(real, single + sum(sizes), stamp=tuple(key), shared=shared)
 
 
 def _loaded(floor: FloorSize) -> Shared:
@@ -152,6 +172,8 @@ def _loaded(floor: FloorSize) -> Shared:
     if floor.shared is not None:
         return floor.shared
     if floor.blob:
+        from array import array
+
         from venv_tui import files
         from venv_tui.errors import BadInput
 
@@ -201,30 +223,39 @@ def freed_by(floors: Iterable[FloorSize]) -> int:
 # -- the cache --------------------------------------------------------------------------------
 
 
-def _site_folders(real: str) -> list[str]:
-    """The folders whose modification time changes when a package comes or goes."""
-    found = [os.path.join(real, "Lib", "site-packages")]  # Windows
+def stamp(real: str) -> list[int]:
+    """The modification times (ns) of the floor's folder, its bin folder (else Scripts and
+    Lib/site-packages), its lib folders and their site folders; -1 for one that is missing.
+    Equal stamps: the cached size still holds (installing or removing anything changes one)."""
+    out = [_mtime(real)]
+    bin_time = _mtime(real + os.sep + "bin")
+    out.append(bin_time)
+    if bin_time < 0:  # a floor made on Windows: Scripts and Lib/site-packages
+        out.append(_mtime(os.path.join(real, "Scripts")))
+        out.append(_mtime(os.path.join(real, "Lib", "site-packages")))
     for top in ("lib", "lib64"):
         lib = os.path.join(real, top)
         try:
-            names = os.listdir(lib)
+            if top == "lib64" and os.readlink(lib) in ("lib", "lib" + os.sep):
+                continue  # venv's lib64 -> lib: the same folders
+        except OSError:
+            pass
+        try:
+            names = sorted(os.listdir(lib))
         except OSError:
             continue
-        found += [os.path.join(lib, n, "site-packages") for n in names if n.startswith(("python", "pypy"))]
-        found.append(lib)
-    return found
-
-
-def stamp(real: str) -> list[int]:
-    """The modification times (ns) of the floor's folder, bin folder and site folders; -1 for
-    one that is missing. Equal stamps: the cached size still holds."""
-    out = []
-    for folder in (real, os.path.join(real, "bin"), os.path.join(real, "Scripts"), *_site_folders(real)):
-        try:
-            out.append(os.stat(folder).st_mtime_ns)
-        except OSError:
-            out.append(-1)
+        out.append(_mtime(lib))
+        for name in names:
+            if name.startswith(("python", "pypy")):
+                out.append(_mtime(os.path.join(lib, name, "site-packages")))
     return out
+
+
+def _mtime(folder: str) -> int:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except (OSError, ValueError):
+        return -1
 
 
 def _cache_dir(environ: Mapping[str, str] | None) -> str:
@@ -235,23 +266,31 @@ def _cache_dir(environ: Mapping[str, str] | None) -> str:
 
 def _load(path: str) -> dict[str, Any]:
     """The cache index; an unreadable or foreign one is simply empty (it is only a cache)."""
+    import marshal
+
     from venv_tui import files
     from venv_tui.errors import BadInput
 
     try:
-        data = json.loads(files.read_bytes(path, files.LIMIT_CONFIG))
-    except (ValueError, OSError, BadInput):
+        data = marshal.loads(files.read_bytes(path, files.LIMIT_CONFIG))
+    except (ValueError, EOFError, TypeError, OSError, BadInput):
         return {}
     if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
         return {}
     return data
 
 
+def _dump(data: dict[str, Any]) -> bytes:
+    import marshal
+
+    return marshal.dumps(data)
+
+
 def _entry(value: object, key: list[int], folder: str) -> tuple[int, str | None] | None:
     """(size, blob path) of a cache entry whose stamp is ``key``, else None."""
-    if not isinstance(value, dict) or value.get("stamp") != key:
+    if not isinstance(value, tuple) or len(value) != 3 or value[0] != key:
         return None
-    size, blob = value.get("size"), value.get("blob")
+    size, blob = value[1], value[2]
     if not isinstance(size, int):
         return None
     if blob is not None and not (isinstance(blob, str) and blob.isalnum()):
@@ -260,13 +299,18 @@ def _entry(value: object, key: list[int], folder: str) -> tuple[int, str | None]
 
 
 def _write(path: str, data: bytes) -> None:
-    """Write atomically; a cache that cannot be written is not an error."""
-    import tempfile
-
+    """Write atomically (a temporary file of this process beside it, then a rename); a cache
+    that cannot be written is not an error. Without ``tempfile``: its import and its random
+    names would cost a cold ``envs --sizes`` of many floors more than the writes."""
+    folder = os.path.dirname(path)
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".sizes-", suffix=".tmp", dir=folder)
+        try:
+            fd = os.open(tmp, flags, 0o600)
+        except FileNotFoundError:  # the cache folder is not made yet
+            os.makedirs(folder, exist_ok=True)
+            fd = os.open(tmp, flags, 0o600)
     except OSError:
         return
     try:
@@ -286,22 +330,50 @@ def _blob_name(real: str) -> str:
     return hashlib.sha1(real.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
+# The index read by the last floor_sizes of this process, for cached_total right after it:
+# (path, its modification time, its data).
+_last_index: tuple[str, int, dict[str, Any]] | None = None
+
+
+def _index(path: str, *, fresh: bool = False) -> dict[str, Any]:
+    global _last_index
+    last = _last_index
+    if not fresh and last is not None and last[0] == path and last[1] == _mtime(path) >= 0:
+        return last[2]
+    data = _load(path)
+    _last_index = (path, _mtime(path), data)
+    return data
+
+
+def _save(path: str, data: dict[str, Any]) -> None:
+    global _last_index
+    _write(path, _dump(data))
+    _last_index = None
+    try:  # the index of earlier versions (JSON) is only a cache: it goes
+        os.unlink(os.path.join(os.path.dirname(path), "sizes.json"))
+    except OSError:
+        pass
+
+
 def floor_sizes(
     paths: Sequence[str], *, environ: Mapping[str, str] | None = None, use_cache: bool = True
 ) -> dict[str, FloorSize]:
     """The size of each floor folder in ``paths`` (keyed by the path as given), from the cache
     when its stamps still hold, else walked (and the cache updated)."""
+    from venv_tui.services.layout import real_path
+
     folder = _cache_dir(environ)
     index_path = os.path.join(folder, CACHE_NAME)
     blobs = os.path.join(folder, "sizes")
-    index = _load(index_path) if use_cache else {}
+    index = _index(index_path, fresh=True) if use_cache else {}
     cached = index.get("floors")
     cached = cached if isinstance(cached, dict) else {}
     result: dict[str, FloorSize] = {}
     memo: Memo = {}
+    parents: dict[str, str] = {}
     changed = False
     for path in paths:
-        real = os.path.realpath(path)
+        real = real_path(path, parents)
         key = stamp(real)
         hit = _entry(cached.get(real), key, blobs)
         if hit is not None:
@@ -309,45 +381,55 @@ def floor_sizes(
             empty = None if blob else Shared(0, (), ())
             result[path] = FloorSize(real, size, tuple(key), empty, blob, cached=True)
             continue
-        measured = measure(real, memo)
+        measured = measure(real, memo, stamped=key)
         result[path] = measured
         if not use_cache:
             continue
         shared = measured.shared
         name = _blob_name(real) if shared is not None and shared.inos else None
         if name is not None and shared is not None:
+            from array import array
+
             flat = array("q", [shared.dev])
             flat.extend(shared.inos)
             flat.extend(shared.sizes)
             _write(os.path.join(blobs, name + ".bin"), flat.tobytes())
-        cached[real] = {"stamp": key, "size": measured.size, "blob": name}
+        cached[real] = (key, measured.size, name)
         changed = True
     if changed:
         # Entries of floors that are gone would only grow the cache.
         gone = [p for p in cached if not os.path.isdir(p)]
         for p in gone:
             entry = cached.pop(p)
-            if isinstance(entry, dict) and isinstance(entry.get("blob"), str) and entry["blob"].isalnum():
+            blob = entry[2] if isinstance(entry, tuple) and len(entry) == 3 else None
+            if isinstance(blob, str) and blob.isalnum():
                 try:
-                    os.unlink(os.path.join(blobs, entry["blob"] + ".bin"))
+                    os.unlink(os.path.join(blobs, blob + ".bin"))
                 except OSError:
                     pass
-        index = {"version": _CACHE_VERSION, "floors": cached, "totals": {}}
-        _write(index_path, json.dumps(index, separators=(",", ":")).encode())
+        _save(index_path, {"version": _CACHE_VERSION, "floors": cached, "totals": {}})
     return result
+
+
+def _set_key(floors: Sequence[FloorSize]) -> str:
+    """A digest of the set of floors and their stamps (blake2 where Python has its own, which
+    costs no OpenSSL import)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # an interpreter built without it
+        from hashlib import blake2b
+    digest = blake2b(digest_size=20)
+    for floor in sorted(floors, key=lambda f: f.path):
+        digest.update(f"{floor.path}\0{floor.stamp}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def cached_total(floors: Sequence[FloorSize], *, environ: Mapping[str, str] | None = None) -> int:
     """:func:`total_size`, remembered in the cache for this set of floors as they are now (a
     warm ``envs --sizes`` then reads no inode lists at all)."""
-    import hashlib
-
-    digest = hashlib.sha1()
-    for floor in sorted(floors, key=lambda f: f.path):
-        digest.update(f"{floor.path}\0{floor.stamp}\0".encode("utf-8", "surrogateescape"))
-    key = digest.hexdigest()
+    key = _set_key(floors)
     index_path = os.path.join(_cache_dir(environ), CACHE_NAME)
-    index = _load(index_path)
+    index = _index(index_path)
     totals = index.get("totals")
     if isinstance(totals, dict) and isinstance(totals.get(key), int):
         return int(totals[key])
@@ -355,8 +437,7 @@ def cached_total(floors: Sequence[FloorSize], *, environ: Mapping[str, str] | No
     if index:
         kept = dict(list(totals.items())[-(_TOTALS_KEPT - 1) :]) if isinstance(totals, dict) else {}
         kept[key] = total
-        index["totals"] = kept
-        _write(index_path, json.dumps(index, separators=(",", ":")).encode())
+        _save(index_path, {**index, "totals": kept})
     return total
 
 

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
 
 from venv_tui.errors import BadInput
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 STATE_ENV = "VENV_TUI_STATE_DIR"
 STATE_NAME = "state.toml"
@@ -58,6 +61,8 @@ class State:
         self.broken = broken  # the file could not be read: move it aside before writing
 
     def mark(self, path: str) -> Mark:
+        if not self.marks:
+            return Mark()  # the common case: nothing remembered, no path resolved
         return self.marks.get(os.path.realpath(path), Mark())
 
 

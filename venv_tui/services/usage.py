@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 # Scripts venv and virtualenv write, which are sourced or read rather than run by Python.
 _NOT_SCRIPTS = ("activate", "Activate", "deactivate")
@@ -51,7 +54,7 @@ def _site_newest(site: str) -> float:
     """The newest access of a top-level module's or package's compiled file: importing a
     package reads its ``__pycache__/__init__.TAG.pyc`` every time (deeper modules are not
     needed to tell that the package was used, and would cost a full walk)."""
-    newest = _newest_pyc(os.path.join(site, "__pycache__"))
+    newest = 0.0
     tag = _cache_tag(site)
     try:
         entries = os.scandir(site)
@@ -61,16 +64,20 @@ def _site_newest(site: str) -> float:
         folders = [
             e.path
             for e in entries
-            if not e.name.endswith((".dist-info", ".egg-info", "__pycache__"))
-            and e.is_dir(follow_symlinks=False)
+            if not e.name.endswith((".dist-info", ".egg-info")) and e.is_dir(follow_symlinks=False)
         ]
+    init = f"{os.sep}__pycache__{os.sep}__init__.{tag}.pyc"
     for folder in folders:
-        cache = os.path.join(folder, "__pycache__")
+        if folder.endswith("__pycache__"):
+            # The site folder's own: the top-level modules' compiled files.
+            if folder == site + os.sep + "__pycache__":
+                newest = max(newest, _newest_pyc(folder))
+            continue
         if tag is None:
-            newest = max(newest, _newest_pyc(cache))
+            newest = max(newest, _newest_pyc(folder + os.sep + "__pycache__"))
             continue
         try:
-            newest = max(newest, os.stat(os.path.join(cache, f"__init__.{tag}.pyc")).st_atime)
+            newest = max(newest, os.stat(folder + init).st_atime)
         except OSError:
             continue  # a namespace package, or never imported
     return newest
@@ -99,14 +106,16 @@ def site_folders(floor: str) -> list[str]:
 
 
 def _bin_newest(bin_dir: str) -> float:
+    """The newest access of a regular executable in ``bin_dir``; -1 when it cannot be listed."""
     newest = 0.0
     try:
         entries = os.scandir(bin_dir)
     except OSError:
-        return newest
+        return -1.0
     with entries:
         for entry in entries:
-            if entry.name.startswith(_NOT_SCRIPTS):
+            # Links (the usual bin/python) carry no use of their own: told by the listing.
+            if entry.name.startswith(_NOT_SCRIPTS) or entry.is_symlink():
                 continue
             try:
                 st = entry.stat(follow_symlinks=False)
@@ -123,15 +132,11 @@ def last_used(floor: str, site_dirs: Iterable[str] | None = None) -> float | Non
     or None when there is nothing to tell from. ``site_dirs`` default to the venv's own."""
     if site_dirs is None:
         site_dirs = site_folders(floor)
-    newest = max(
-        (
-            _bin_newest(os.path.join(floor, "bin")),
-            _bin_newest(os.path.join(floor, "Scripts")),
-            *(_site_newest(site) for site in site_dirs),
-        ),
-        default=0.0,
-    )
-    return newest or None
+    scripts = _bin_newest(floor + os.sep + "bin")
+    if scripts < 0:  # no bin: a floor made on Windows
+        scripts = _bin_newest(floor + os.sep + "Scripts")
+    newest = max((scripts, *(_site_newest(site) for site in site_dirs)), default=0.0)
+    return newest if newest > 0 else None
 
 
 def iso(timestamp: float | None) -> str | None:

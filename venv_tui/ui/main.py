@@ -8,7 +8,6 @@ Actions and their modal flows live in :mod:`venv_tui.ui.flows`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -28,6 +27,7 @@ from venv_tui.ui import state as S
 from venv_tui.ui import tidy as T
 from venv_tui.ui.actions import bindings_for
 from venv_tui.ui.flows_inventory import InventoryFlows
+from venv_tui.ui.frame import STATUS, set_breakpoints
 from venv_tui.ui.messages import (
     ChecksDone,
     EnvironmentsLoaded,
@@ -37,6 +37,7 @@ from venv_tui.ui.messages import (
     SourcesFound,
     WatchChanged,
 )
+from venv_tui.ui.options import Options
 from venv_tui.ui.panels import EnvironmentsPanel, InterpretersPanel, PackagesPanel, ScriptsPanel
 from venv_tui.ui.panels.base import Panel
 from venv_tui.ui.panels.environments import floor_name
@@ -58,21 +59,6 @@ if TYPE_CHECKING:
 
 PANEL_ORDER = ("interpreters", "environments", "packages", "scripts")
 SCAN_GROUPS = ("interpreters", "environments", "sources", "read", "checks")
-
-
-@dataclass(frozen=True)
-class Options:
-    """How the app was started: what to watch, where the house is, what to light first."""
-
-    watch: tuple[str, ...] = ()
-    project: str | None = None
-    roots: tuple[str, ...] = ()
-    active: str | None = None  # a floor to light at start
-    active_reason: str = ""  # what asked for it ("--demo"), said on screen
-    only_under: str | None = None  # the demo: show only the floors of its house
-    live: bool = True
-    poll_interval: float = 0.5
-    pip_args: tuple[str, ...] = field(default=())  # the demo's offline wheels: --find-links DIR
 
 
 class PanelTabs(Tabs, can_focus=False):
@@ -110,16 +96,8 @@ class MainScreen(InventoryFlows):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # The breakpoint classes Textual would add at the first resize, set before the first
-        # styling: otherwise every node is styled and laid out twice before the first frame.
-        width, height = self.app.size
-        for dimension, breakpoints in (
-            (width, self.app.HORIZONTAL_BREAKPOINTS or []),
-            (height, self.app.VERTICAL_BREAKPOINTS or []),
-        ):
-            for name in self._get_breakpoint_classes(dimension, breakpoints):
-                self.set_class(True, name, update=False)
-        yield Static(Text("venv-tui · scanning…"), id="status")
+        set_breakpoints(self)
+        yield Static(Text(STATUS), id="status")
         # The tabs (shown on narrow screens) and the footer are mounted after the first frame:
         # the panels show sooner.
         yield Lazy(
@@ -460,7 +438,7 @@ class MainScreen(InventoryFlows):
         scanning = any(w.is_running for w in self.workers if w.group in SCAN_GROUPS)
         try:
             self.query_one("#status", Static).update(
-                status_text(self.house, wide=self.app.size.width >= 100, scanning=scanning)
+                status_text(self.house, width=self.app.size.width, scanning=scanning)
             )
         except NoMatches:  # closing
             pass

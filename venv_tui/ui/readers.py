@@ -3,8 +3,11 @@ one floor, check the robots. Each returns plain values (or the message to post).
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from venv_tui.errors import VenvTuiError
@@ -90,7 +93,50 @@ def find_robots(services: HouseServices, options: Options) -> SourcesFound:
     return SourcesFound(list(unique.values()), error)
 
 
+_building = 0  # readings being built now
+_collecting = True  # whether the collector ran before the first of them
+_building_lock = threading.Lock()
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Build a floor's reading (for 5000 packages some 90 000 objects, kept until the floor
+    is read again) without the collector scanning it, then and later.
+
+    A full collection walks every tracked object: once a big reading is in, each costs tens of
+    milliseconds, during which the UI thread (or a worker holding the GIL) draws no frame. No
+    collection runs while readings are built; then everything alive is frozen, so that later
+    collections walk only what is new. The readings hold no reference cycles: they are freed
+    as usual when replaced. The app thaws the frozen objects when it closes (:func:`thaw`).
+    """
+    global _building, _collecting
+    with _building_lock:
+        _building += 1
+        if _building == 1:
+            _collecting = gc.isenabled()
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _building_lock:
+            _building -= 1
+            if _building == 0:
+                gc.freeze()
+                if _collecting:
+                    gc.enable()
+
+
+def thaw() -> None:
+    """Let the collector see again what :func:`long_lived` froze (the app is closing)."""
+    gc.unfreeze()
+
+
 def read_floor(services: HouseServices, path: str) -> Reading:
+    with long_lived():
+        return _read_floor(services, path)
+
+
+def _read_floor(services: HouseServices, path: str) -> Reading:
     try:
         packages, error = services.packages(path), None
     except Exception as err:

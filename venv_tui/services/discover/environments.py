@@ -10,24 +10,23 @@ listed with the reason, never allowed to hide the others.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from venv_tui.errors import BadInput
 from venv_tui.model import ENVIRONMENT_SOURCES, Environment, EnvironmentSource, Floor, Interpreter
-from venv_tui.services.discover.interpreters import (
-    data_home,
-    find_interpreters,
-    home_dir,
-    pyenv_root,
-)
-from venv_tui.services.discover.walk import find_environment_folders
+from venv_tui.services.discover.places import data_home, home_dir, pyenv_root
+from venv_tui.services.discover.walk import Listing, walk_floors
 from venv_tui.services.inspect import (
+    Memo,
     inspect_folder,
     interpreter_floor,
     missing_active,
     unreadable_floor,
 )
 from venv_tui.services.layout import is_environment, venv_python
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
 PROJECT_NAMES = (".venv", "venv", "env", ".env")
 _SOURCE_ORDER = {name: i for i, name in enumerate(ENVIRONMENT_SOURCES)}
@@ -150,29 +149,31 @@ def _candidates(
     roots: Sequence[str],
     config_roots: Sequence[str],
     unreadable: Callable[[str, EnvironmentSource], Callable[[str, str], None]],
-) -> Iterator[tuple[str, EnvironmentSource]]:
+) -> Iterator[tuple[str, EnvironmentSource, str | None, Listing | None]]:
+    """(path, where it was found, its real path when the walk knows it, else None, and its
+    listing when the walk made one)."""
     home = home_dir(env)
     data = data_home(env)
     cache = env.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
 
     virtual_env = env.get("VIRTUAL_ENV")
     if virtual_env:
-        yield virtual_env, "active"
+        yield virtual_env, "active", None, None
     for path in _project(cwd):
-        yield path, "project"
+        yield path, "project", None, None
     for path in _children(env.get("WORKON_HOME") or os.path.join(home, ".virtualenvs")):
-        yield path, "workon"
+        yield path, "workon", None, None
 
     versions = os.path.join(pyenv_root(env), "versions")
     for path in _children(versions):
-        yield path, "pyenv"
+        yield path, "pyenv", None, None
     try:
         version_names = sorted(os.listdir(versions))
     except OSError:
         version_names = []
     for name in version_names:
         for path in _children(os.path.join(versions, name, "envs")):
-            yield path, "pyenv"
+            yield path, "pyenv", None, None
 
     pipx_homes = [os.path.join(env["PIPX_HOME"], "venvs")] if env.get("PIPX_HOME") else []
     pipx_homes += [
@@ -181,7 +182,7 @@ def _candidates(
     ]
     for folder in pipx_homes:
         for path in _children(folder):
-            yield path, "pipx"
+            yield path, "pipx", None, None
 
     poetry = [env["POETRY_VIRTUALENVS_PATH"]] if env.get("POETRY_VIRTUALENVS_PATH") else []
     poetry += [
@@ -190,33 +191,33 @@ def _candidates(
     ]
     for folder in poetry:
         for path in _children(folder):
-            yield path, "poetry"
+            yield path, "poetry", None, None
 
     hatch_data = env.get("HATCH_DATA_DIR") or os.path.join(data, "hatch")
     # hatch keeps env/virtual/PROJECT/HASH/ENV-NAME.
-    for path in find_environment_folders(os.path.join(hatch_data, "env", "virtual"), 3):
-        yield path, "hatch"
+    for path, real, listing in walk_floors(os.path.join(hatch_data, "env", "virtual"), 3):
+        yield path, "hatch", real, listing
 
     for path in _children(env.get("UV_TOOL_DIR") or os.path.join(data, "uv", "tools")):
-        yield path, "uv-tool"
+        yield path, "uv-tool", None, None
 
     # The current folder's children come after the tool folders, so that running from $HOME
     # still labels ~/.virtualenvs/x "workon" rather than "project" (the first source wins).
     if os.path.dirname(cwd) != cwd:  # never walk the whole disk from "/"
-        for path in find_environment_folders(cwd, depth):
-            yield path, "project"
+        for path, real, listing in walk_floors(cwd, depth):
+            yield path, "project", real, listing
 
     # Under roots the user named, a folder that cannot be read is listed with the reason.
     for root in config_roots:
-        for path in find_environment_folders(
+        for path, real, listing in walk_floors(
             _absolute(root, cwd), depth, on_unreadable=unreadable(root, "config")
         ):
-            yield path, "config"
+            yield path, "config", real, listing
     for root in roots:
-        for path in find_environment_folders(
+        for path, real, listing in walk_floors(
             _absolute(root, cwd), depth, on_unreadable=unreadable(root, "root")
         ):
-            yield path, "root"
+            yield path, "root", real, listing
 
 
 def _absolute(path: str, cwd: str) -> str:
@@ -278,28 +279,37 @@ def find_floors(
         return lambda path, reason: unreadable_found.append((path, source, reason))
 
     order: list[str] = []
-    first: dict[str, tuple[str, EnvironmentSource]] = {}
+    first: dict[str, tuple[str, EnvironmentSource, Listing | None]] = {}
     aliases: dict[str, list[str]] = {}
-    for path, source in _candidates(env, here, depth, roots, config_roots, unreadable):
-        real = os.path.realpath(path)
+    for path, source, known, listing in _candidates(env, here, depth, roots, config_roots, unreadable):
+        real = known or os.path.realpath(path)
         if real not in first:
             # The first source wins; $VIRTUAL_ENV comes first, so it keeps "active".
-            first[real] = (path, source)
+            first[real] = (path, source, listing)
             order.append(real)
             aliases[real] = []
         if os.path.normpath(path) != real and path not in aliases[real]:
             aliases[real].append(os.path.normpath(path))
 
     found: list[Floor] = []
+    memo: Memo = {}  # what one floor learns of a shared base, the next ones reuse
     for real in order:
-        path, source = first[real]
+        path, source, listing = first[real]
         links = tuple(aliases[real])
         if source == "active" and not is_environment(path):
             found.append(missing_active(path))
             continue
         try:
             found.append(
-                inspect_folder(real, source=source, active_path=virtual_env, aliases=links)
+                inspect_folder(
+                    real,
+                    source=source,
+                    active_path=virtual_env,
+                    aliases=links,
+                    real=real,
+                    memo=memo,
+                    listing=listing,
+                )
             )
         except BadInput:
             continue  # gone between listing and reading: nothing left to show
@@ -310,6 +320,8 @@ def find_floors(
             found.append(unreadable_floor(path, source, reason))
 
     if include_interpreters:
+        from venv_tui.services.discover.interpreters import find_interpreters
+
         for interpreter in find_interpreters(environ=env, cwd=here):
             active = interpreter.default and not virtual_env
             found.append(interpreter_floor(interpreter, active=active))

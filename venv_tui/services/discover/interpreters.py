@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from venv_tui import files
 from venv_tui.model import Interpreter, InterpreterSource
+from venv_tui.services.discover.places import data_home, home_dir, pyenv_root
 
 # On-disk facts (names, versions from files, which venv owns an executable) live in layout.
 from venv_tui.services.layout import (  # noqa: F401 - kept importable from here
@@ -33,19 +34,6 @@ CONDA_BASES = ("miniconda3", "anaconda3", "miniforge3", "mambaforge")
 
 
 # -- where things live ------------------------------------------------------------------------
-
-
-def home_dir(environ: Mapping[str, str]) -> str:
-    """``$HOME`` from ``environ`` (tests pass a fake one), else the user's home."""
-    return environ.get("HOME") or os.path.expanduser("~")
-
-
-def pyenv_root(environ: Mapping[str, str]) -> str:
-    return environ.get("PYENV_ROOT") or os.path.join(home_dir(environ), ".pyenv")
-
-
-def data_home(environ: Mapping[str, str]) -> str:
-    return environ.get("XDG_DATA_HOME") or os.path.join(home_dir(environ), ".local", "share")
 
 
 def uv_python_dir(environ: Mapping[str, str]) -> str:

@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 
 from venv_tui.model import Distribution, PackageSet
 from venv_tui.ui.actions import bindings_for
-from venv_tui.ui.panels.base import Batch, Panel, Table, prepare
+from venv_tui.ui.panels.base import Batch, Cell, CellType, Panel, Table, prepare
 
 if TYPE_CHECKING:
     from textual.css.styles import RulesMap
@@ -46,7 +46,7 @@ def flags(dist: Distribution) -> str:
     return " ".join(marks)
 
 
-Row = tuple[Distribution, tuple[Text, Text, Text]]
+Row = tuple[Distribution, tuple[CellType, CellType, CellType]]
 COLUMNS = ("Name", "Version", "Flags")
 
 
@@ -56,6 +56,7 @@ class PackageRows(list[Row]):
 
     def __init__(self, rows: list[Row]) -> None:
         super().__init__(rows)
+        self.names = [dist.name.lower() for dist, _ in rows]  # what the filter looks in
         self.batch = prepare([(dist.metadata_path, cells) for dist, cells in rows], COLUMNS)
 
 
@@ -64,7 +65,7 @@ def package_rows(packages: PackageSet) -> PackageRows:
     rows: list[Row] = []
     for dist in packages.distributions:
         style = "red" if dist.problem else ("dim" if dist.inherited else "")
-        rows.append((dist, (Text(dist.name, style), Text(dist.version, style), Text(flags(dist), "dim"))))
+        rows.append((dist, (Cell(dist.name, style), Cell(dist.version, style), Cell(flags(dist), "dim"))))
     return PackageRows(rows)
 
 
@@ -72,7 +73,8 @@ def _marked(row: Row, mark: tuple[Text, Text] | None) -> Row:
     dist, (name, version, flag) = row
     if mark is None:
         return row
-    return dist, (name, version, Text.assemble(flag, " " if flag.plain else "", mark[0]))
+    flag_text = flag if isinstance(flag, Text) else flag.__rich__()
+    return dist, (name, version, Text.assemble(flag_text, " " if flag.plain else "", mark[0]))
 
 
 def matches(dist: Distribution, text: str) -> bool:
@@ -136,16 +138,24 @@ class PackagesPanel(Panel):
         self._by_key: dict[str, Distribution] | None = None
         # The index's marks per floor and package (canonical name), set by the index flow.
         self.index_marks: Mapping[str, Mapping[str, tuple[Text, Text]]] = {}
+        self._placing = False  # rows are being placed: the cursor passes through row 0
+        self._shown: tuple[object, ...] = ()  # what the detail box was made from
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter by name (esc clears)", id="package-filter")
         table = Table(id="packages-table")
         table.set_columns(*COLUMNS)
+        table.on_cursor = self._cursor_moved
         yield table
         yield Static("", id="package-detail", classes="detail")
 
     def on_mount(self) -> None:
         self.query_one("#package-filter", Input).display = False
+
+    def on_unmount(self) -> None:
+        from venv_tui.ui.readers import thaw
+
+        thaw()  # what the readings froze is collected as usual once the app is gone
 
     def show(
         self,
@@ -165,9 +175,21 @@ class PackagesPanel(Panel):
         self._required_by = required_by if required_by is not None else {}
         self.border_title = f"Packages · robots on {env_label}"
         keep = self.table.selected_key() if same_env else None
-        self._fill(error)
-        self.table.move_to_key(keep)
+        self._place(keep, error)
+
+    def _place(self, keep: str | None, error: str | None = None) -> None:
+        """Fill the table, put the cursor back on ``keep``, then say the package under it."""
+        self._placing = True
+        try:
+            self._fill(error)
+            self.table.move_to_key(keep)
+        finally:
+            self._placing = False
         self.show_detail()
+
+    def _cursor_moved(self) -> None:
+        if not self._placing:
+            self.show_detail()
 
     def _fill(self, error: str | None = None) -> None:
         table = self.table
@@ -180,14 +202,22 @@ class PackagesPanel(Panel):
         if self._rows is None:
             self._rows = package_rows(self.packages)
         text = self.filter_text
-        shown = [row for row in self._rows if matches(row[0], text)] if text else self._rows
+        every = self._rows
+        picked = None
+        if text and isinstance(every, PackageRows):
+            needle = text.lower()
+            picked = [i for i, name in enumerate(every.names) if needle in name]
+        elif text:
+            picked = [i for i, row in enumerate(every) if matches(row[0], text)]
+        shown = [every[i] for i in picked] if picked is not None else every
         marks = self.index_marks.get(self.env_path or "")
+        # One batch, then one refresh: thousands of rows stay smooth.
+        batch: Batch | list[tuple[str, Sequence[CellType]]]
         if marks:
             shown = [_marked(row, marks.get(canonical(row[0].name))) for row in shown]
-        # One batch, then one refresh: thousands of rows stay smooth.
-        batch: Batch | list[tuple[str, Sequence[Text]]]
-        if shown is self._rows and isinstance(shown, PackageRows):
-            batch = shown.batch  # made in the reading worker
+            batch = [(dist.metadata_path, cells) for dist, cells in shown]
+        elif isinstance(every, PackageRows):  # made in the reading worker: placed, or picked from
+            batch = every.batch if picked is None else every.batch.subset(picked)
         else:
             batch = [(dist.metadata_path, cells) for dist, cells in shown]
         table.fill(batch)
@@ -206,13 +236,21 @@ class PackagesPanel(Panel):
         return self._by_key.get(key)
 
     def show_detail(self) -> None:
+        """Say the package under the cursor. Twice for the same package and the same data (the
+        cursor's own call, then the screen's on the row's message) is drawn once."""
         widget = self.query_one("#package-detail", Static)
         if self.packages is None:
+            self._shown = ()
             return
         dist = self.selected()
+        marks = self.index_marks.get(self.env_path or "")
+        shown = (dist, self.packages, self._required_by, marks, self.filter_text)
+        if len(shown) == len(self._shown) and all(a is b for a, b in zip(shown, self._shown, strict=True)):
+            return
+        self._shown = shown
         if dist is not None:
             text = detail(dist, self._required_by.get(canonical(dist.name), ()))
-            mark = self.index_marks.get(self.env_path or "", {}).get(canonical(dist.name))
+            mark = (marks or {}).get(canonical(dist.name))
             if mark is not None:
                 text = Text.assemble(mark[1], "\n", text)  # first: the detail's end may be cut
             if self.packages.problems:
@@ -233,10 +271,7 @@ class PackagesPanel(Panel):
         """The index's marks (outdated, vulnerable) per floor; the shown list is redrawn."""
         self.index_marks = marks
         if self.packages is not None:
-            keep = self.table.selected_key()
-            self._fill()
-            self.table.move_to_key(keep)
-            self.show_detail()
+            self._place(self.table.selected_key())
 
     def open_filter(self) -> None:
         box = self.query_one("#package-filter", Input)
@@ -254,8 +289,7 @@ class PackagesPanel(Panel):
 
     def _apply_filter(self) -> None:
         self._filter_timer = None
-        self._fill()
-        self.show_detail()
+        self._place(None)
 
     @on(Input.Submitted, "#package-filter")
     def _filter_done(self) -> None:
@@ -270,6 +304,5 @@ class PackagesPanel(Panel):
         box.value = ""
         box.display = False
         self.filter_text = ""
-        self._fill()
-        self.show_detail()
+        self._place(None)
         self.table.focus()
