@@ -139,12 +139,8 @@ def realistic_version(names: list[str], i: int) -> str:
     return f"1.{i}.0.post1" if i == len(names) - 1 else f"1.{i}.0"
 
 
-def build_big_env(root: str) -> str:
-    """A venv with pip plus 119 story-like packages that depend on each other through
-    Requires-Dist lines of the shapes real floors hold, with the header lines real METADATA
-    carries."""
-    wheels = os.path.join(root, "wheels")
-    names = [f"robot-{i:03d}" for i in range(N_PACKAGES)]
+def build_realistic_wheels(wheels: str, names: list[str]) -> None:
+    """A wheel for each of ``names``, each requiring later ones as real floors' METADATA does."""
     for i, name in enumerate(names):
         story.build_wheel(
             wheels,
@@ -153,6 +149,15 @@ def build_big_env(root: str) -> str:
             realistic_requires(names, i),
             extra_metadata=REAL_HEADERS,
         )
+
+
+def build_big_env(root: str) -> str:
+    """A venv with pip plus 119 story-like packages that depend on each other through
+    Requires-Dist lines of the shapes real floors hold, with the header lines real METADATA
+    carries."""
+    wheels = os.path.join(root, "wheels")
+    names = [f"robot-{i:03d}" for i in range(N_PACKAGES)]
+    build_realistic_wheels(wheels, names)
     env = os.path.join(root, "big-env")
     subprocess.run([sys.executable, "-m", "venv", env], check=True, env=story.clean_pip_env())
     story.pip_install_offline(env, wheels, names)

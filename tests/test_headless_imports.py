@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 import pytest
-from benchmark import REAL_HEADERS, realistic_requires, realistic_version
+from benchmark import build_realistic_wheels
 
 from venv_tui.services import story
 
@@ -42,14 +42,7 @@ def real_floor(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("floor")
     wheels = str(root / "wheels")
     names = [f"part-{i:02d}" for i in range(14)]
-    for i, name in enumerate(names):
-        story.build_wheel(
-            wheels,
-            name,
-            realistic_version(names, i),
-            realistic_requires(names, i),
-            extra_metadata=REAL_HEADERS,
-        )
+    build_realistic_wheels(wheels, names)
     env = story.make_venv(str(root / "env"))
     story.pip_install_offline(env, wheels, names)
     return env
