@@ -76,17 +76,88 @@ def processes_ms(commands: dict[str, Sequence[str]], runs: int, cwd: str | None 
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+# Header lines every real METADATA carries besides the ones read (the reader must skip them).
+REAL_HEADERS = (
+    "Author-email: A Maintainer <maintainer@example.invalid>",
+    "License: MIT",
+    "Project-URL: Homepage, https://example.invalid/project",
+    "Project-URL: Source, https://example.invalid/project/src",
+    "Classifier: Development Status :: 5 - Production/Stable",
+    "Classifier: Intended Audience :: Developers",
+    "Classifier: License :: OSI Approved :: MIT License",
+    "Classifier: Operating System :: OS Independent",
+    "Classifier: Programming Language :: Python :: 3",
+    "Classifier: Programming Language :: Python :: 3.11",
+    "Requires-Python: >=3.8",
+    "Provides-Extra: docs",
+    "Provides-Extra: test",
+    "Description-Content-Type: text/markdown",
+)
+
+
+def realistic_requires(names: list[str], i: int) -> list[str]:
+    """Requires-Dist lines of the shapes real floors hold (rich, textual, requests, pytest):
+    extras in brackets, several specifiers, parenthesised specifiers, ~=, python_version and
+    platform markers, parentheses around a condition joined to an extra, and extra-only lines."""
+    n = len(names)
+
+    def later(k: int) -> str:
+        return names[min(i + k, n - 1)]
+
+    needs = []
+    if i == n - 2:
+        needs.append(f"{names[i + 1]}>=1.0")  # the post-release
+    elif i % 3 == 0 and i + 1 < n:
+        needs.append(f"{names[i + 1]}>=1.0")
+    if i % 4 == 1 and i + 2 < n:
+        needs.append(f"{later(2)}[speedups]<3.0.0,>=1.0")  # like markdown-it-py[plugins]
+    if i % 5 == 2 and i + 3 < n:
+        needs.append(f"{later(3)} (<2.0.0,>=1.0)")  # like botocore (<2.0,>=1.37)
+    if i % 6 == 3 and i + 4 < n:
+        needs.append(f'{later(4)}>=1.0; python_version >= "3.8" and platform_system != "Windows"')
+    if i % 8 == 5 and i + 5 < n:
+        needs.append(f"{later(5)}~=1.{min(i + 5, n - 1)}")
+    if i % 7 == 0:
+        needs.append('colorama; sys_platform == "win32"')
+    if i % 9 == 4:
+        needs.append('typing-extensions>=4.0.0; python_version < "3.9"')
+    if i % 10 == 6:
+        needs.append("importlib-metadata>=3.6 ; python_full_version < '3.10'")
+    if i % 12 == 7:
+        needs.append("pywin32>=304; platform_system == 'Windows'")
+    if i % 11 == 0:
+        needs.append('pytest>=7; extra == "test"')
+    if i % 2 == 0:
+        needs.append("sphinx (>=5,<8) ; extra == 'docs'")
+        needs.append("pytest-cov>=4 ; (platform_python_implementation != 'PyPy') and extra == 'test'")
+    return needs
+
+
+def realistic_version(names: list[str], i: int) -> str:
+    """Release numbers, and for the last package a post-release (as certifi ships them), which
+    the package before it requires with `>=`."""
+    return f"1.{i}.0.post1" if i == len(names) - 1 else f"1.{i}.0"
+
+
+def build_realistic_wheels(wheels: str, names: list[str]) -> None:
+    """A wheel for each of ``names``, each requiring later ones as real floors' METADATA does."""
+    for i, name in enumerate(names):
+        story.build_wheel(
+            wheels,
+            name,
+            realistic_version(names, i),
+            realistic_requires(names, i),
+            extra_metadata=REAL_HEADERS,
+        )
+
+
 def build_big_env(root: str) -> str:
-    """A venv with pip plus 119 story-like packages that depend on each other."""
+    """A venv with pip plus 119 story-like packages that depend on each other through
+    Requires-Dist lines of the shapes real floors hold, with the header lines real METADATA
+    carries."""
     wheels = os.path.join(root, "wheels")
     names = [f"robot-{i:03d}" for i in range(N_PACKAGES)]
-    for i, name in enumerate(names):
-        needs = [f"{names[i + 1]}>=1.0"] if i + 1 < len(names) and i % 3 == 0 else []
-        if i % 7 == 0:
-            needs.append('colorama; sys_platform == "win32"')
-        if i % 11 == 0:
-            needs.append("pytest>=7; extra == \"test\"")
-        story.build_wheel(wheels, name, f"1.{i}.0", needs)
+    build_realistic_wheels(wheels, names)
     env = os.path.join(root, "big-env")
     subprocess.run([sys.executable, "-m", "venv", env], check=True, env=story.clean_pip_env())
     story.pip_install_offline(env, wheels, names)

@@ -612,6 +612,12 @@ def test_check_never_says_all_is_satisfied_beside_a_problem(
         ["check", "robot.py"],
         ["check", "--env", "ENV", "--json"],
         ["check", "pyproject.toml", "--extra", "a", "--extra", "b", "--group", "g", "--env", "E"],
+        ["envs"],
+        ["envs", "--json"],
+        ["envs", "--root", "a", "--root", "b", "--sizes", "--json"],
+        ["envs", "--sort", "size", "--health", "ok", "--health", "stale", "--tool", "uv", "--python", "3.12"],
+        ["pythons"],
+        ["pythons", "--json"],
     ],
 )
 def test_quick_arguments_read_what_argparse_reads(argv: list[str]) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import Hermetic
 
-from venv_tui.cli import build_parser, command, main
+from venv_tui.cli import command, main
 from venv_tui.services import Services, layout, story
 from venv_tui.services.discover.walk import walk_floors
 
@@ -31,27 +31,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 # -- the command line, read without argparse ---------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["envs"],
-        ["envs", "--json"],
-        ["envs", "--root", "a", "--root", "b", "--sizes", "--json"],
-        ["envs", "--sort", "size", "--health", "ok", "--health", "stale", "--tool", "uv", "--python", "3.12"],
-        ["pythons"],
-        ["pythons", "--json"],
-    ],
-)
-def test_envs_and_pythons_read_their_arguments_as_argparse_does(argv: list[str]) -> None:
-    quick = command(argv[0]).quick
-    assert quick is not None
-    fast = quick.parse(argv[1:])
-    assert fast is not None
-    slow = vars(build_parser(only=argv[0]).parse_args(argv))
-    slow.pop("command")
-    assert vars(fast) == slow
 
 
 @pytest.mark.parametrize(

@@ -534,3 +534,30 @@ def test_a_pth_file_that_is_a_pipe_is_one_sentence(make_venv, tmp_path) -> None:
     assert pairs(packages) == [("Here", "1.0")]
     [problem] = packages.problems
     assert "pipe.pth" in problem and "named pipe" in problem
+
+
+# -- reading less for callers that show less ----------------------------------------------------
+
+
+def test_the_lean_reads_keep_what_their_callers_show(
+    legacy_env: dict[str, str], house: story.House
+) -> None:
+    """``packages --json`` (no summary nor requirements read) prints what the full read prints,
+    and a dependency check (METADATA alone) finds what it finds on the full read."""
+    from venv_tui import report
+    from venv_tui.services.conflicts import check_environment
+
+    for env in (legacy_env["env"], *house.floors.values()):
+        site = open_site(env)
+        full = read_packages(site)
+        listing = read_packages(site, requirements=False)
+        assert report.packages_json(listing) == report.packages_json(full)
+        assert all(d.requires == () and d.summary == "" for d in listing.distributions)
+        lean = read_packages(site, details=False)
+        assert [(d.name, d.version, d.requires) for d in lean.distributions] == [
+            (d.name, d.version, d.requires) for d in full.distributions
+        ]
+        assert check_environment(lean) == check_environment(full)
+    # The editable install is still told apart in the listing.
+    listed = read_packages(open_site(legacy_env["env"]), requirements=False).by_key()
+    assert listed["editme"].editable_location == legacy_env["source"]

@@ -2,9 +2,10 @@
 ``dataclasses`` or ``typing``.
 
 A type checker reads the model's classes as ``@dataclass(frozen=True)`` (``model.py`` imports
-the real decorator under ``TYPE_CHECKING``); at run time :func:`record` turns the same class body
-into a class with ``__slots__``, an ``__init__`` made from the annotations (in order, with the
-defaults), equality and hashing over the compared fields, and a readable ``repr``. Instances are
+the real decorator under ``TYPE_CHECKING``); at run time :func:`record` completes the same class
+in place with an ``__init__`` made from the annotations (in order, with the defaults), equality
+and hashing over the compared fields, and a readable ``repr`` (no ``__slots__``: they would mean
+making every class twice, most of the model's import time). Instances are
 not written to after construction, as with a frozen dataclass; :func:`replace` makes changed
 copies. This keeps a headless command's start-up to what it reads from disk.
 """
@@ -94,34 +95,47 @@ class Record:
         return (self.__class__, tuple(getattr(self, name) for name in self._fields))
 
 
+class _DataclassFields:
+    """``__dataclass_fields__`` of a record class, made when first asked for (by
+    ``dataclasses.replace``): most runs never ask."""
+
+    def __get__(self, obj: object, owner: type) -> dict[str, _FieldInfo]:
+        made: dict[str, _FieldInfo] = {name: _FieldInfo(name) for name in owner._fields}  # type: ignore[attr-defined]
+        owner.__dataclass_fields__ = made  # type: ignore[attr-defined]  # replaces this descriptor
+        return made
+
+
+_SHARED = ("_key", "__eq__", "__hash__", "__repr__", "__copy__", "__deepcopy__", "__reduce__")
+_DATACLASS_FIELDS = _DataclassFields()
+
+
 def record(cls: type | None = None, /, *, frozen: bool = True) -> object:
     """The class decorator (used as ``@record(frozen=True)``)."""
 
     def wrap(cls: type) -> type:
-        names = list(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063 - no inspect
-        namespace = {
-            key: value
-            for key, value in cls.__dict__.items()
-            if key not in names and key not in ("__dict__", "__weakref__")
-        }
-        compared = [name for name in names if _compared(cls.__dict__.get(name, _MISSING))]
-        namespace["__init__"] = _lazy_init(cls, names)
-        namespace["__slots__"] = tuple(names)
-        namespace["_fields"] = tuple(names)
-        namespace["_compared"] = tuple(compared)
-        namespace["__dataclass_fields__"] = {name: _FieldInfo(name) for name in names}
-        made = type(cls.__name__, (Record,), namespace)
-        made.__qualname__ = cls.__qualname__
-        return made
+        # The class is completed in place rather than made again with ``__slots__``: making a
+        # class is most of what importing the model costs, and every headless run imports it.
+        own = cls.__dict__
+        names = tuple(own.get("__annotations__", ()))
+        cls._fields = names  # type: ignore[attr-defined]
+        cls._compared = tuple(n for n in names if _compared(own.get(n, _MISSING)))  # type: ignore[attr-defined]
+        cls.__init__ = _lazy_init(cls, names)  # type: ignore[misc]
+        for name in _SHARED:
+            setattr(cls, name, _RECORD_METHODS[name])
+        cls.__dataclass_fields__ = _DATACLASS_FIELDS  # type: ignore[attr-defined]
+        return cls
 
     return wrap if cls is None else wrap(cls)
+
+
+_RECORD_METHODS = {name: Record.__dict__[name] for name in _SHARED}
 
 
 def _compared(default: object) -> bool:
     return default.compare if isinstance(default, Field) else True
 
 
-def _lazy_init(cls: type, names: list[str]) -> Callable[..., None]:
+def _lazy_init(cls: type, names: tuple[str, ...]) -> Callable[..., None]:
     """An ``__init__`` that writes the real one on the first construction: most record classes
     are never made in a given run, and writing one costs a compile."""
     defaults = {name: cls.__dict__.get(name, _MISSING) for name in names}
@@ -134,7 +148,7 @@ def _lazy_init(cls: type, names: list[str]) -> Callable[..., None]:
     return __init__
 
 
-def _write_init(names: list[str], defaults: dict[str, object]) -> Callable[..., None]:
+def _write_init(names: tuple[str, ...], defaults: dict[str, object]) -> Callable[..., None]:
     params: list[str] = []
     body: list[str] = []
     scope: dict[str, object] = {"_MISSING": _MISSING}

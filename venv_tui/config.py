@@ -11,9 +11,7 @@ as a notification. A UTF-8 byte-order mark is accepted.
 from __future__ import annotations
 
 import os
-import re
 import sys
-from collections.abc import Mapping
 
 from venv_tui.errors import BadInput
 
@@ -23,6 +21,7 @@ from venv_tui.model import field, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
 APP_NAME = "venv-tui"
@@ -135,6 +134,8 @@ def parse_config(text: str, path: str = "config.toml") -> Config:
 
 def _key_line(text: str, key: str) -> int | None:
     """The line where ``key = ...`` is written at the top level, for messages."""
+    import re  # only for a message: every command reads the config, few need this
+
     pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
     for number, line in enumerate(text.splitlines(), 1):
         if pattern.match(line):

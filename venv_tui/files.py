@@ -163,8 +163,15 @@ def _read(path: str, limit: int, *, whole: bool) -> tuple[bytes, bool]:
             raise Unreadable(path, f"not a regular file ({kind_of(st.st_mode)})")
         if whole and st.st_size > limit:
             raise Unreadable(path, f"larger than {_size(limit)}; not read")
-        chunks: list[bytes] = []
-        got = 0
+        # The usual case in one read: a small file, read to one byte past what fstat saw (a
+        # short answer is all of it; a full one means it grew, and the loop below goes on).
+        size = st.st_size
+        want = (size if size < limit else limit) + 1
+        first = os.read(fd, want)
+        if len(first) < want:
+            return first, True
+        chunks: list[bytes] = [first]
+        got = len(first)
         # A regular file never blocks; reading to limit + 1 catches one that grows while read.
         while got <= limit:
             chunk = os.read(fd, min(limit + 1 - got, 1 * MIB))
@@ -172,8 +179,6 @@ def _read(path: str, limit: int, *, whole: bool) -> tuple[bytes, bool]:
                 break
             chunks.append(chunk)
             got += len(chunk)
-            if got >= st.st_size:
-                break  # all fstat saw: no second read to learn what the size already says
         data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as err:
         raise Unreadable(path, os_reason(err)) from None

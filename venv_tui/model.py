@@ -6,7 +6,7 @@ is a Power Station on a higher floor, a :class:`Distribution` is a Robot package
 
 Nothing here does I/O; the service layer fills these in and every client (the headless CLI, the
 TUI) only reads them. To a type checker they are frozen dataclasses; at run time :func:`record`
-builds the same classes with ``__slots__`` and a generated ``__init__``, without importing
+completes the same classes with a generated ``__init__``, equality and ``repr``, without importing
 ``dataclasses`` (which imports ``inspect``) or ``typing``: that import work was a third of a
 headless command's run. Copy with changes through :func:`replace`.
 """

@@ -5,13 +5,12 @@ Pure functions from model objects to dicts and strings; keys may be added, never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-
-from venv_tui.model import CheckResult, Environment, Fit, Interpreter, PackageSet
-
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any
+
+    from venv_tui.model import CheckResult, Environment, Fit, Interpreter, PackageSet
 
 
 def _json_encoder() -> Callable[[object], str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
 
 from venv_tui import __version__
 from venv_tui.cli.common import EXIT_BAD, EXIT_CONFLICT, EXIT_OK, PROG, Command, existing
@@ -19,6 +18,7 @@ from venv_tui.errors import BadInput, Refused, ToolFailed, VenvTuiError
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
     from typing import NoReturn
 
     from venv_tui.services import Services

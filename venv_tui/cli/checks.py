@@ -32,8 +32,10 @@ def cmd_packages(args: argparse.Namespace, services: Services) -> int:
     from venv_tui import report
 
     existing(args.env, "the environment")
-    packages = services.packages(args.env)
-    out(report.dumps(report.packages_json(packages)) if args.json else report.packages_text(packages))
+    if args.json:  # the JSON shows no summary nor requirements: they are not read
+        out(report.dumps(report.packages_json(services.listing(args.env))))
+    else:
+        out(report.packages_text(services.packages(args.env)))
     return EXIT_OK
 
 
@@ -72,7 +74,8 @@ def cmd_check(args: argparse.Namespace, services: Services) -> int:
     source = None
     if args.target is not None:
         existing(args.target, "the target")
-    _, packages = resolve_env(services, args.env)
+    # Without a target the question is pip check's: names, versions and requirements only.
+    _, packages = resolve_env(services, args.env, details=args.target is not None)
     if args.target is not None:
         source = services.load_source(args.target, extras=args.extra, groups=args.group, packages=packages)
     result = services.check(source, packages)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 
 from venv_tui.errors import BadInput
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
     from venv_tui.model import Environment, PackageSet
     from venv_tui.services import Services
@@ -131,17 +131,21 @@ def existing(path: str, what: str) -> str:
     return path
 
 
-def resolve_env(services: Services, env: str | None) -> tuple[Environment | None, PackageSet]:
-    """The environment named by --env, else $VIRTUAL_ENV, else python3 on PATH; and its packages."""
+def resolve_env(
+    services: Services, env: str | None, *, details: bool = True
+) -> tuple[Environment | None, PackageSet]:
+    """The environment named by --env, else $VIRTUAL_ENV, else python3 on PATH; and its packages
+    (without ``details``: only what a dependency check reads, see ``Services.dependencies``)."""
+    read = services.packages if details else services.dependencies
     if env is not None:
         existing(env, "the environment")
-        return None, services.packages(env)
+        return None, read(env)
     floor = services.active_floor()
     if floor is None:
         raise BadInput("no environment is active and no python3 is on PATH; name one with --env ENV")
     # Read through the same inspection: a $VIRTUAL_ENV that is gone is a broken floor (its
     # reason first, exit 1), not a path that "does not exist".
-    return floor.environment, services.packages(floor.site)
+    return floor.environment, read(floor.site)
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,6 @@ a headless command pays only for what it uses.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
 
 from venv_tui.model import (
     AuditReport,
@@ -27,10 +26,12 @@ from venv_tui.model import (
 )
 from venv_tui.services.deleting import DeleteFacade
 from venv_tui.services.glance import Glance
+from venv_tui.services.reading import Reading
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     import threading
+    from collections.abc import Callable, Mapping, Sequence
 
     from venv_tui.config import Config
     from venv_tui.services.actions.create import NewFloorResult
@@ -38,12 +39,13 @@ if TYPE_CHECKING:
     from venv_tui.services.diff import FloorDiff
     from venv_tui.services.index.pipconf import IndexSettings
 
-LineCallback = Callable[[str], None]
+if TYPE_CHECKING:
+    LineCallback = Callable[[str], None]
 
 
-class Services(DeleteFacade, Glance):
-    """Everything venv-tui knows how to read and change, behind one object (deleting and the
-    inventory: its bases in services/deleting.py and services/glance.py)."""
+class Services(DeleteFacade, Glance, Reading):
+    """Everything venv-tui knows how to read and change, behind one object (deleting, the
+    inventory and lean reads: its bases in services/deleting.py, glance.py and reading.py)."""
 
     def __init__(
         self,

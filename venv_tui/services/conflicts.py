@@ -21,7 +21,6 @@ Decisions kept here:
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
 
 from venv_tui.errors import BadInput, location
 from venv_tui.model import (
@@ -44,6 +43,8 @@ from venv_tui.services.installed import (
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from packaging.requirements import Requirement
 
 _FAILING = ("missing", "wrong-version", "extra-missing")

@@ -17,8 +17,6 @@ missing because of it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from venv_tui.model import DependencyProblem, PackageSet
 from venv_tui.services.installed import (
     InstalledIndex,
@@ -28,6 +26,10 @@ from venv_tui.services.installed import (
     parse_requirement,
     version_fits,
 )
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 def environment_problems(

@@ -11,48 +11,27 @@ most extra lines never apply, and parsing is the expensive part.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from functools import lru_cache
-
 from venv_tui.model import Distribution, PackageSet, record
+from venv_tui.services import reqline
 from venv_tui.services.packages import canonical as canonical
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
     from packaging.requirements import Requirement
     from packaging.specifiers import SpecifierSet
     from packaging.version import Version
 
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-# `name ; extra == "x"` with nothing else in the marker.
-_ONLY_EXTRA = re.compile(r""";\s*extra\s*==\s*(['"])([^'"]*)\1\s*$""")
-# The common line, "name>=1.0,<2" or "name (>=1.0)": no extras, URL or marker; read without
-# packaging's parser (the specifier is still packaging's).
-_SIMPLE = re.compile(
-    r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*"
-    r"\(?\s*((?:(?:~=|==|!=|<=|>=|<|>|===)\s*[A-Za-z0-9.*+!_-]+\s*,?\s*)*)\)?\s*$"
-)
-
-
-# The common marker, `var op "value"` joined by `and` (or by `or`), read without packaging; any
-# other shape (parentheses, extras, version-like strings compared as strings) goes to packaging.
-_CLAUSE = re.compile(
-    r"""\s*([a-z_]+)\s*(==|!=|<=|>=|<|>|not\s+in|in)\s*(['"])([^'"]*)\3\s*(?:(and|or)\b|$)"""
-)
-# `... and extra == "x"` at the end of a marker (setuptools writes `(cond) and extra == 'x'`).
-_AND_EXTRA = re.compile(r"""\band\s+extra\s*==\s*(['"])([^'"]*)\1\s*$""")
-_GROUP = re.compile(r"\([^()]*\)")
-_OR = re.compile(r"\bor\b")
-_NUMERIC = re.compile(r"^\d+(?:\.\d+)*$")
-_VERSION_VARS = frozenset({"python_version", "python_full_version", "implementation_version"})
-_SIMPLE_SPEC = re.compile(r"^(==|!=|<=|>=|<|>)(\d+(?:\.\d+)*)$")
-
 
 def requirement_name(line: str) -> str | None:
     """The canonical name a requirement line starts with, without parsing it."""
-    match = _REQ_NAME.match(line)
-    return canonical(match.group(1)) if match else None
+    text = line.lstrip()
+    end = 0
+    while end < len(text) and (text[end].isascii() and (text[end].isalnum() or text[end] in "._-")):
+        end += 1
+    name = text[:end]
+    return canonical(name) if name and name[0].isalnum() else None
 
 
 @record(frozen=True)
@@ -67,35 +46,64 @@ class Need:
     url: str | None = None
 
 
-@lru_cache(maxsize=16384)
+# Caches for the whole program (functools.lru_cache would import functools and collections on
+# every headless run): a line, a specifier, a version parsed once. Bounded by clearing.
+_PARSED: dict[str, Requirement | None] = {}
+_SPECIFIERS: dict[str, SpecifierSet | None] = {}
+_VERSIONS: dict[str, Version | None] = {}
+_CACHE_SIZE = 16384
+
+
+def _remember(cache: dict[str, object], key: str, value: object) -> None:
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+
+
 def parse_requirement(raw: str) -> Requirement | None:
     """A parsed requirement (one cache for the whole program), or None when it does not parse."""
+    try:
+        return _PARSED[raw]
+    except KeyError:
+        pass
     from packaging.requirements import InvalidRequirement, Requirement
 
     try:
-        return Requirement(raw)
+        found: Requirement | None = Requirement(raw)
     except InvalidRequirement:
-        return None
+        found = None
+    _remember(_PARSED, raw, found)  # type: ignore[arg-type]
+    return found
 
 
-@lru_cache(maxsize=4096)
 def specifier_set(text: str) -> SpecifierSet | None:
+    try:
+        return _SPECIFIERS[text]
+    except KeyError:
+        pass
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     try:
-        return SpecifierSet(text)
+        found: SpecifierSet | None = SpecifierSet(text)
     except InvalidSpecifier:
-        return None
+        found = None
+    _remember(_SPECIFIERS, text, found)  # type: ignore[arg-type]
+    return found
 
 
-@lru_cache(maxsize=16384)
 def parse_version(text: str) -> Version | None:
+    try:
+        return _VERSIONS[text]
+    except KeyError:
+        pass
     from packaging.version import InvalidVersion, Version
 
     try:
-        return Version(text)
+        found: Version | None = Version(text)
     except InvalidVersion:
-        return None
+        found = None
+    _remember(_VERSIONS, text, found)  # type: ignore[arg-type]
+    return found
 
 
 def version_fits(specifier: str, version: str) -> bool | None:
@@ -103,7 +111,7 @@ def version_fits(specifier: str, version: str) -> bool | None:
     when the installed version is not a valid version (it can then satisfy no specifier)."""
     if not specifier:
         return True
-    quick = _numeric_fits(specifier, version)
+    quick = reqline.specifier_fits(specifier, version)
     if quick is not None:
         return quick
     spec = specifier_set(specifier)
@@ -115,76 +123,9 @@ def version_fits(specifier: str, version: str) -> bool | None:
     return spec.contains(parsed, prereleases=True)
 
 
-def _numbers(text: str, width: int) -> tuple[int, ...]:
-    parts = [int(p) for p in text.split(".")]
-    return tuple(parts + [0] * (width - len(parts)))
-
-
-def _numeric_fits(specifier: str, version: str) -> bool | None:
-    """The answer for plain release numbers on both sides (``>=1.0,<2`` against ``1.5.7``),
-    which PEP 440 compares as zero-padded tuples; None when either side is anything else."""
-    if not _NUMERIC.match(version):
-        return None
-    for clause in specifier.split(","):
-        match = _SIMPLE_SPEC.match(clause.strip())
-        if match is None:
-            return None
-        op, bound = match.groups()
-        width = max(bound.count("."), version.count(".")) + 1
-        have, limit = _numbers(version, width), _numbers(bound, width)
-        if op == ">=":
-            ok = have >= limit
-        elif op == "<":
-            ok = have < limit
-        elif op == "==":
-            ok = have == limit
-        elif op == "<=":
-            ok = have <= limit
-        elif op == ">":
-            ok = have > limit
-        else:
-            ok = have != limit
-        if not ok:
-            return False
-    return True
-
-
 def quick_marker(marker: str, markers: Mapping[str, str]) -> bool | None:
-    """A common marker evaluated without packaging (``sys_platform == "win32"``,
-    ``python_version < "3.11" and os_name == "posix"``); None when it is not that simple."""
-    pos, results, joins = 0, [], []
-    while pos < len(marker):
-        match = _CLAUSE.match(marker, pos)
-        if match is None:
-            return None
-        var, op, _, value, join = match.groups()
-        have = markers.get(var)
-        if have is None:
-            return None
-        op = " ".join(op.split())
-        if var in _VERSION_VARS or (_NUMERIC.match(value) and _NUMERIC.match(have)):
-            if not (_NUMERIC.match(value) and _NUMERIC.match(have)) or op in ("in", "not in"):
-                return None
-            found = _numeric_fits(f"{op}{value}", have)
-            if found is None:
-                return None
-            results.append(found)
-        elif op == "==":
-            results.append(have == value)
-        elif op == "!=":
-            results.append(have != value)
-        elif op == "in":
-            results.append(have in value)
-        elif op == "not in":
-            results.append(have not in value)
-        else:
-            return None
-        if join:
-            joins.append(join)
-        pos = match.end()
-    if not results or len(joins) != len(results) - 1 or len(set(joins)) > 1:
-        return None
-    return any(results) if joins and joins[0] == "or" else all(results)
+    """A marker evaluated without packaging (no extra asked for); None when packaging must."""
+    return reqline.marker_holds(marker, markers)
 
 
 def marker_applies(
@@ -213,32 +154,29 @@ def applies(req: Requirement, markers: Mapping[str, str], extras: Iterable[str] 
 def needs_of(
     dist: Distribution, markers: Mapping[str, str], extras: Iterable[str] = ()
 ) -> list[Need]:
-    """The requirements of ``dist`` that apply on the floor (with ``extras`` asked for)."""
+    """The requirements of ``dist`` that apply on the floor (with ``extras`` asked for).
+
+    A line of the shapes installed metadata holds is read and its marker evaluated by
+    :mod:`venv_tui.services.reqline` (the same answer as packaging's); a line whose marker is
+    false there is dropped unparsed (most ``extra == "..."`` lines); only what that module does
+    not understand is parsed by packaging."""
     wanted = tuple(canonical(e) for e in extras)
     out: list[Need] = []
     for raw in dist.requires:
-        if ";" not in raw and "@" not in raw and "[" not in raw:
-            simple = _SIMPLE.match(raw)
-            if simple is not None:
-                name = simple.group(1)
-                spec = simple.group(2).strip().rstrip(",").replace(" ", "")
-                out.append(Need(raw.strip(), canonical(name), name, spec, False))
+        quick = reqline.split_requirement(raw)
+        if quick is not None:
+            name, _, spec, marker = quick
+            if marker is not None:
+                holds = reqline.marker_holds(marker, markers, wanted)
+                if holds is False:
+                    continue
+                if holds is None:
+                    quick = None  # packaging judges the marker
+            if quick is not None:
+                out.append(Need(raw.strip(), canonical(name), name, spec, marker is not None))
                 continue
-        only_extra = _ONLY_EXTRA.search(raw)
-        if only_extra is not None and canonical(only_extra.group(2)) not in wanted:
-            continue  # an extra nobody asked for: not even parsed
-        head, sep, marker = raw.partition(";")
-        if sep and _needs_unasked_extra(marker, wanted):
-            continue  # `(...) and extra == "x"` with x not asked for: false whatever the rest
-        if sep and "extra" not in marker and "@" not in head and "[" not in head:
-            simple = _SIMPLE.match(head)
-            verdict = quick_marker(marker.strip(), markers) if simple is not None else None
-            if simple is not None and verdict is not None:
-                if verdict:
-                    name = simple.group(1)
-                    spec = simple.group(2).strip().rstrip(",").replace(" ", "")
-                    out.append(Need(raw.strip(), canonical(name), name, spec, True))
-                continue
+        elif _marker_false(raw, markers, wanted):
+            continue  # e.g. `black>=20.8b0; extra == "cli"`: it applies to nobody here
         req = parse_requirement(raw)
         if req is None:
             continue  # pip cannot read it either: only this line is skipped
@@ -257,17 +195,20 @@ def needs_of(
     return out
 
 
-def _needs_unasked_extra(marker: str, wanted: tuple[str, ...]) -> bool:
-    match = _AND_EXTRA.search(marker)
-    if match is None or canonical(match.group(2)) in wanted:
+def _marker_false(raw: str, markers: Mapping[str, str], wanted: tuple[str, ...]) -> bool:
+    """A line the quick reader cannot read whole whose marker the quick evaluator finds false:
+    it applies to nobody here, whatever its head holds (packaging would drop it too, or refuse
+    it). Without a URL the marker is all after the first ";"; a URL holds no blank, so the
+    marker of a URL line follows a blank and its last ";" when no quote comes before."""
+    head, sep, marker = raw.partition(";")
+    if not sep:
         return False
-    rest = marker[: match.start()]
-    while True:  # an `or` outside parentheses would make the `and` not the top operator
-        flat = _GROUP.sub("", rest)
-        if flat == rest:
-            break
-        rest = flat
-    return "(" not in rest and _OR.search(rest) is None
+    if "@" in head:
+        cut = raw.rfind(";")
+        if raw[cut - 1] not in " \t" or "'" in raw[:cut] or '"' in raw[:cut]:
+            return False
+        marker = raw[cut + 1 :]
+    return reqline.marker_holds(marker.strip(), markers, wanted) is False
 
 
 def needs_added_by_extra(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import lru_cache
 
 _IMPLEMENTATION_NAMES = {
     "cpython": "CPython",
@@ -21,8 +20,12 @@ _IMPLEMENTATION_NAMES = {
 }
 
 
-@lru_cache(maxsize=1)
+_MACHINE: dict[str, str] = {}  # read once per process (functools.lru_cache costs an import)
+
+
 def _machine() -> dict[str, str]:
+    if _MACHINE:
+        return _MACHINE
     if hasattr(os, "uname"):
         # What platform.machine()/release()/system()/version() answer on POSIX, without
         # importing platform (a sizeable part of a check's start-up).
@@ -38,14 +41,15 @@ def _machine() -> dict[str, str]:
 
         machine, release = platform.machine(), platform.release()
         system, version = platform.system(), platform.version()
-    return {
+    _MACHINE.update({
         "os_name": os.name,
         "sys_platform": sys.platform,
         "platform_machine": machine,
         "platform_release": release,
         "platform_system": system,
         "platform_version": version,
-    }
+    })
+    return _MACHINE
 
 
 def marker_environment(python_version: str | None, implementation: str = "cpython") -> dict[str, str]:

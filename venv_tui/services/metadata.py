@@ -10,21 +10,26 @@ sentence instead, and the caller decides whether the entry can still be listed.
 from __future__ import annotations
 
 import os
-import re
 
+from venv_tui.files import Unreadable
+from venv_tui.files import read_head as read_start
 from venv_tui.model import record
 
-# The fields kept, in one pass of a compiled pattern over the header part (a Python loop over
-# every line costs more than all the file reading): a field, then its continuation lines.
-# The pattern starts with a literal newline (the text is searched with one prepended), which
-# the regex engine scans for quickly; a ``^`` anchor would be tried at every position.
-_FIELD = re.compile(
-    r"\n(?i:(name|version|summary|requires-dist|requires-python|provides-extra)):[ \t]*"
-    r"(.*(?:\r?\n[ \t].*)*)"
+# The fields kept. Each is found by ``bytes.find`` in the lower-cased header part (a Python loop
+# over every line, or a compiled pattern with its ``re`` import, costs more than all the file
+# reading): a field starts a line, its continuation lines start with a blank.
+Fields = tuple[tuple[bytes, str], ...]  # (b"\nname:", "name"): how a field starts, its key
+ALL_FIELDS: Fields = (
+    (b"\nname:", "name"),
+    (b"\nversion:", "version"),
+    (b"\nsummary:", "summary"),
+    (b"\nrequires-dist:", "requires-dist"),
+    (b"\nrequires-python:", "requires-python"),
+    (b"\nprovides-extra:", "provides-extra"),
 )
-_FOLD = re.compile(r"[ \t]*\r?\n[ \t]*")
-# Versions that are certainly valid PEP 440 (the common case), so packaging is rarely needed.
-_SIMPLE_VERSION = re.compile(r"^\d+(\.\d+)*$")
+# What a listing shows (``packages --json``), and what a dependency check reads.
+LISTING_FIELDS: Fields = ALL_FIELDS[:2]
+CHECK_FIELDS: Fields = ALL_FIELDS[:2] + ALL_FIELDS[3:4]
 
 _CHUNK = 16 * 1024
 _LIMIT = 4 * 1024 * 1024  # a header part larger than this is not metadata
@@ -59,8 +64,6 @@ def read_head(path: str) -> bytes:
     Raises ``files.Unreadable`` for what is not a readable regular file, HeaderTooLarge when
     no end of the headers comes within 4 MiB.
     """
-    from venv_tui.files import read_head as read_start
-
     data, whole = read_start(path, _CHUNK)
     if whole:
         return data
@@ -76,10 +79,13 @@ def read_head(path: str) -> bytes:
     raise HeaderTooLarge
 
 
-def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
+def parse_metadata(
+    data: bytes, file_name: str = "METADATA", keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS
+) -> Metadata:
     """Parse the header part of ``data``; a ``problem`` sentence says what is wrong with it.
 
-    ``file_name`` ("METADATA", "PKG-INFO") is only used to word the sentences.
+    ``file_name`` ("METADATA", "PKG-INFO") is only used to word the sentences; ``keys``
+    (name and version always among them) are the ones read, the others are left empty.
     """
     if not data or data.isspace():
         return Metadata(None, None, problem=f"{file_name} is empty")
@@ -87,13 +93,16 @@ def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
         return Metadata(None, None, problem=f"{file_name} is not a text file")
     problem: str | None = None
     head = data[: _head_end(data)]
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError as err:
-        # pip stops with a traceback here; listing it with a warning is more use to anyone.
-        text = head.decode("utf-8", "replace")
-        problem = f"{file_name} is not valid UTF-8 (byte {err.start + 1})"
-    fields = _parse_headers(text)
+    text = None
+    if head.isascii():  # the usual case: valid, and its text's positions are its bytes'
+        text = head.decode("ascii")
+    else:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as err:
+            # pip stops with a traceback here; listing it with a warning is more use to anyone.
+            problem = f"{file_name} is not valid UTF-8 (byte {err.start + 1})"
+    fields = _parse_headers(head, keys, text)
     name = _first(fields, "name")
     version = _first(fields, "version")
     if not name:
@@ -115,10 +124,8 @@ def parse_metadata(data: bytes, file_name: str = "METADATA") -> Metadata:
     )
 
 
-def read_metadata(path: str) -> Metadata:
+def read_metadata(path: str, keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS) -> Metadata:
     """Read and parse one METADATA / PKG-INFO file (or an egg-info file). Never raises."""
-    from venv_tui.files import Unreadable
-
     file_name = os.path.basename(path)
     try:
         data = read_head(path)
@@ -135,20 +142,16 @@ def read_metadata(path: str) -> Metadata:
             problem=f"{file_name} has no end to its headers within the first {_LIMIT // (1024 * 1024)} MiB "
             "(a header line that long is not metadata), so its Name and Version cannot be read",
         )
-    return parse_metadata(data, file_name)
+    return parse_metadata(data, file_name, keys)
 
 
 def is_valid_version(version: str) -> bool:
-    """True for a PEP 440 version."""
-    if _SIMPLE_VERSION.match(version):
-        return True
-    from packaging.version import InvalidVersion, Version
+    """True for a PEP 440 version (read as packaging reads it, without importing it)."""
+    if version.isascii() and all(part.isdigit() for part in version.split(".")):
+        return True  # plain release numbers, the common case
+    from venv_tui.services.pep440 import version_parts
 
-    try:
-        Version(version)
-    except InvalidVersion:
-        return False
-    return True
+    return version_parts(version) is not None
 
 
 def _first(fields: dict[str, list[str]], key: str) -> str | None:
@@ -166,16 +169,50 @@ def _head_end(data: bytes) -> int:
     return crlf if crlf >= 0 else end
 
 
-def _parse_headers(head: str) -> dict[str, list[str]]:
-    """The kept fields of the header part, continuation lines unfolded."""
+def _parse_headers(
+    head: bytes, keys: Fields = ALL_FIELDS, text: str | None = None
+) -> dict[str, list[str]]:
+    """The kept fields of the header part (lower-case names), continuation lines unfolded.
+    ``text``: the header part decoded, when it is ASCII (then positions are shared)."""
+    low = b"\n" + head.lower()  # ASCII-only: every position stays that of ``head`` plus one
     fields: dict[str, list[str]] = {}
-    for key, value in _FIELD.findall("\n" + head):
-        if "\n" in value:
-            value = _FOLD.sub(" ", value)
-        values = fields.get(key)
-        if values is None:
-            # Looked up under the spelling met (one dict look-up for the next line of the same
-            # field) and under the lower-case name the readers ask for.
-            values = fields[key] = fields.setdefault(key.lower(), [])
-        values.append(value.strip())
+    size = len(low)
+    find = low.find
+    for marker, key in keys:
+        pos = find(marker)
+        if pos < 0:
+            continue
+        values = fields[key] = []
+        skip = len(marker) - 1  # from ``low``'s position to the value's in ``head``
+        while pos >= 0:
+            start = pos + skip
+            end = find(b"\n", pos + 1)
+            if end < 0:
+                end = size
+            elif end + 1 < size and low[end + 1] in (32, 9):  # continuation lines follow
+                while 0 <= end < size - 1 and low[end + 1] in (32, 9):
+                    end = find(b"\n", end + 1)
+                if end < 0:
+                    end = size
+            # ASCII (the usual case): the text's positions are the bytes'; else decode a slice.
+            if text is not None:
+                value = text[start : end - 1]
+            else:
+                value = head[start : end - 1].decode("utf-8", "replace")
+            if "\n" in value:
+                value = " ".join(_unfold(value))
+            values.append(value.strip())
+            pos = find(marker, end)
     return fields
+
+
+def _unfold(value: str) -> list[str]:
+    """The pieces of a folded value: each line without the blanks (and CR) around the break."""
+    lines = value.split("\n")
+    last = len(lines) - 1
+    return [
+        (line if i == 0 else line.lstrip(" \t")).removesuffix("\r").rstrip(" \t")
+        if i < last
+        else line.lstrip(" \t")
+        for i, line in enumerate(lines)
+    ]

@@ -16,14 +16,15 @@ entry never hides the others.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterator
 
 from venv_tui.files import LIMIT_RECORD, LIMIT_SMALL, Unreadable, read_bytes, read_head
 from venv_tui.model import Distribution, PackageSet, Site, record, replace
-from venv_tui.services.metadata import read_metadata
+from venv_tui.services.metadata import ALL_FIELDS, CHECK_FIELDS, LISTING_FIELDS, read_metadata
 
-_NORMALIZE = re.compile(r"[-_.]+")
+TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 _SEP = os.sep  # joined by hand in the per-package paths: os.path.join costs more than a read
 
 
@@ -36,9 +37,21 @@ class _Entry:
     kind: str  # "dist-info", "egg-info" or "egg-link"
 
 
-def read_packages(site: Site) -> PackageSet:
+def read_packages(site: Site, *, details: bool = True, requirements: bool = True) -> PackageSet:
     """Every distribution the site's interpreter sees. Never raises for one bad entry or an
-    unreadable folder: those become sentences in ``problems``."""
+    unreadable folder: those become sentences in ``problems``.
+
+    For a caller that shows less, less is read. Without ``details`` only ``METADATA`` is read
+    (no INSTALLER, REQUESTED, direct_url.json: ``installer`` is None, ``requested`` and
+    ``editable`` False), and of it name, version and Requires-Dist: all a dependency check
+    needs. Without ``requirements``, Summary, Requires-Dist, Requires-Python and Provides-Extra
+    are not read (left empty): what a listing (``packages --json``) does not show."""
+    if not details:
+        keys = CHECK_FIELDS
+    elif not requirements:
+        keys = LISTING_FIELDS
+    else:
+        keys = ALL_FIELDS
     kept: dict[str, Distribution] = {}
     shadowed: list[Distribution] = []
     problems: list[str] = []
@@ -46,7 +59,7 @@ def read_packages(site: Site) -> PackageSet:
     folders = [(d, False) for d in site.own_dirs] + [(d, True) for d in site.inherited_dirs]
     folders = _with_pth_folders(folders, problems)
     for folder, inherited in folders:
-        for dist in _read_folder(folder, inherited, by_directory_order, problems):
+        for dist in _read_folder(folder, inherited, by_directory_order, problems, details, keys):
             key = _canonical(dist.name)
             first = kept.get(key)
             if first is None:
@@ -125,7 +138,12 @@ def _with_pth_folders(
 
 
 def _read_folder(
-    folder: str, inherited: bool, by_directory_order: bool, problems: list[str]
+    folder: str,
+    inherited: bool,
+    by_directory_order: bool,
+    problems: list[str],
+    details: bool = True,
+    keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS,
 ) -> Iterator[Distribution]:
     try:
         with os.scandir(folder) as it:
@@ -141,12 +159,12 @@ def _read_folder(
         return
     infos, links = _entries(folder, names, by_directory_order)
     for entry in infos:
-        dist = _read_info(entry, folder, inherited, problems)
+        dist = _read_info(entry, folder, inherited, problems, details, keys)
         if dist is not None:
             yield dist
     # pip reads .egg-link files after the folder's own entries (setuptools' tie-break).
     for entry in links:
-        dist = _read_egg_link(entry, folder, inherited, problems)
+        dist = _read_egg_link(entry, folder, inherited, problems, keys)
         if dist is not None:
             yield dist
 
@@ -175,8 +193,8 @@ def _entries(
             # importlib.metadata groups entries by the name part of the folder name, in the
             # order each name first appears in the directory listing.
             group = low.rpartition(".")[0].partition("-")[0].replace(".", "_")
-            if "__" in group:
-                group = _NORMALIZE.sub("_", group)
+            while "__" in group:
+                group = group.replace("__", "_")
         else:
             group = file_name
         groups.setdefault(group, []).append(entry)
@@ -184,23 +202,28 @@ def _entries(
 
 
 def _read_info(
-    entry: _Entry, folder: str, inherited: bool, problems: list[str]
+    entry: _Entry,
+    folder: str,
+    inherited: bool,
+    problems: list[str],
+    details: bool = True,
+    keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS,
 ) -> Distribution | None:
     path = entry.path
     if entry.kind == "dist-info":
-        meta = read_metadata(path + _SEP + "METADATA")
+        meta = read_metadata(path + _SEP + "METADATA", keys)
     elif os.path.isdir(path):
-        meta = read_metadata(path + _SEP + "PKG-INFO")
+        meta = read_metadata(path + _SEP + "PKG-INFO", keys)
     else:
-        meta = read_metadata(path)  # an .egg-info *file* (distutils) holds PKG-INFO itself
+        meta = read_metadata(path, keys)  # an .egg-info *file* (distutils) holds PKG-INFO itself
     if not meta.usable:
         problems.append(f"{path}: {meta.problem}; it is left out of the list.")
         return None
     assert meta.name is not None and meta.version is not None
     requires = meta.requires
-    if entry.kind == "egg-info" and not requires and os.path.isdir(path):
+    if entry.kind == "egg-info" and not requires and keys is not LISTING_FIELDS and os.path.isdir(path):
         requires = _egg_info_requires(path)
-    editable_location = _editable_location(path) if entry.kind == "dist-info" else None
+    editable_location = _editable_location(path) if details and entry.kind == "dist-info" else None
     return Distribution(
         name=meta.name,
         version=meta.version,
@@ -208,19 +231,23 @@ def _read_info(
         metadata_path=path,
         editable=editable_location is not None,
         editable_location=editable_location,
-        requested=os.path.exists(path + _SEP + "REQUESTED"),
+        requested=details and _is_there(path + _SEP + "REQUESTED"),
         inherited=inherited,
         summary=meta.summary,
         requires=requires,
         requires_python=meta.requires_python,
-        installer=_installer(path),
+        installer=_installer(path) if details else None,
         kind="dist-info" if entry.kind == "dist-info" else "egg-info",
         problem=_sentence(path, meta.problem),
     )
 
 
 def _read_egg_link(
-    entry: _Entry, folder: str, inherited: bool, problems: list[str]
+    entry: _Entry,
+    folder: str,
+    inherited: bool,
+    problems: list[str],
+    keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS,
 ) -> Distribution | None:
     """A ``setup.py develop`` install: the .egg-link's first line names the project folder,
     which holds ``NAME.egg-info``."""
@@ -246,7 +273,7 @@ def _read_egg_link(
         return None
     infos, _ = _entries(project, names, True)
     for info in infos:
-        dist = _read_info(info, project, inherited, problems)
+        dist = _read_info(info, project, inherited, problems, True, keys)
         if dist is not None:
             return replace(
                 dist,
@@ -264,8 +291,10 @@ def _editable_location(info: str) -> str | None:
     read by ``packaging.direct_url``; a file that does not validate counts as not editable, as
     pip treats it."""
     path = info + _SEP + "direct_url.json"
-    if not os.path.lexists(path):
-        return None  # the common case, told by one stat rather than an exception
+    try:
+        os.lstat(path)
+    except OSError:
+        return None  # the common case, told by one stat
     try:
         data = read_bytes(path, LIMIT_SMALL)
     except Unreadable:
@@ -298,12 +327,24 @@ def _file_url_to_path(url: str) -> str:
     return path
 
 
+def _is_there(path: str) -> bool:
+    """``os.path.exists`` without its extra call (it runs once per package)."""
+    try:
+        os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def _installer(info: str) -> str | None:
     try:
-        text = read_head(info + _SEP + "INSTALLER", 1024)[0].decode("utf-8", "replace")
+        data = read_head(info + _SEP + "INSTALLER", 1024)[0]
     except Unreadable:
         return None
-    for line in text.splitlines():
+    word = data.rstrip(b"\n")
+    if word.isalnum():  # "pip", "uv": one ASCII word, the usual case
+        return word.decode("ascii")
+    for line in data.decode("utf-8", "replace").splitlines():
         if line.strip():
             return line.strip()
     return None
@@ -325,7 +366,7 @@ def _egg_info_requires(info: str) -> tuple[str, ...]:
         if line.startswith("[") and line.endswith("]"):
             extra, _, marker = line.strip("[]").partition(":")
             continue
-        safe = re.sub(r"[^A-Za-z0-9.-]+", "_", extra).lower()
+        safe = _safe_extra(extra)
         if extra and marker:
             found.append(f'{line} ; ({marker}) and extra == "{safe}"')
         elif extra:
@@ -335,6 +376,19 @@ def _egg_info_requires(info: str) -> tuple[str, ...]:
         else:
             found.append(line)
     return tuple(found)
+
+
+def _safe_extra(extra: str) -> str:
+    """setuptools' safe_extra: each run of characters other than letters, digits, "." and "-"
+    becomes one "_", then lower case."""
+    out: list[str] = []
+    for c in extra:
+        keep = c.isascii() and (c.isalnum() or c in ".-")
+        if keep:
+            out.append(c)
+        elif not out or out[-1] != "_":  # no "_" is kept as it is: this one ends a run
+            out.append("_")
+    return "".join(out).lower()
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -368,7 +422,9 @@ def canonical(name: str) -> str:
     """PEP 503 normalisation, inline: packaging's import is not needed just for this. String
     methods do the common case; only a run of separators ("a._b") needs the pattern."""
     low = name.lower().replace("_", "-").replace(".", "-")
-    return _NORMALIZE.sub("-", low) if "--" in low else low
+    while "--" in low:
+        low = low.replace("--", "-")
+    return low
 
 
 _canonical = canonical
