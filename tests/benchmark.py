@@ -13,6 +13,7 @@ another tool's process. Not part of the test run: speed is shown here, not by ti
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import pty
 import select
@@ -328,13 +329,27 @@ def paint_only(runs: int) -> int:
     return 0
 
 
+def watch_stalls(lag: list[float]) -> list[asyncio.TimerHandle]:
+    """A 1 ms heartbeat on the running UI loop; ``lag[0]``: the longest gap between two beats."""
+    loop = asyncio.get_running_loop()
+    beat = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        lag[0] = max(lag[0], now - beat[0])
+        beat[0] = now
+        handle[0] = loop.call_later(0.001, tick)
+
+    handle = [loop.call_later(0.001, tick)]
+    return handle
+
+
 def app_big_floor_ms(count: int = 5000) -> tuple[float, float, float, float, float]:
     """With a ``count``-package floor lit: seconds from the first frame to the packages panel
     filled; the longest time the UI thread was busy from the first frame until the full panel
     was drawn (ms); the same for a bare ``count``-row DataTable app whose rows are added in the
     same phase (after its first frame, Textual's own ``add_rows``), and its seconds to filled;
     and a cursor move in the panel against one in the bare DataTable (ratio of medians)."""
-    import asyncio
 
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable
@@ -372,20 +387,6 @@ def app_big_floor_ms(count: int = 5000) -> tuple[float, float, float, float, flo
         return statistics.median(times)
 
     out: list[float] = []
-
-    def watch_stalls(lag: list[float]) -> list[asyncio.TimerHandle]:
-        """A 1 ms heartbeat on the UI loop; ``lag[0]``: the longest gap between two beats."""
-        loop = asyncio.get_running_loop()
-        beat = [time.perf_counter()]
-
-        def tick() -> None:
-            now = time.perf_counter()
-            lag[0] = max(lag[0], now - beat[0])
-            beat[0] = now
-            handle[0] = loop.call_later(0.001, tick)
-
-        handle = [loop.call_later(0.001, tick)]
-        return handle
 
     async def filled(app: App[object], table: DataTable, lag: list[float]) -> None:
         """From the first frame: the table filled, then watched on for half a second (DataTable
@@ -441,7 +442,6 @@ def bare_screenful_ms(count: int = 5000) -> float:
     as the demo house with the big floor) with a few lines of text under each, its rows in
     place, shown at once. What one full frame of such a screen costs on this machine: the floor
     under the app's longest stall, since every table must be drawn once."""
-    import asyncio
 
     from textual.app import App, ComposeResult
     from textual.containers import Container, Vertical
@@ -478,16 +478,8 @@ def bare_screenful_ms(count: int = 5000) -> float:
     async def run() -> float:
         app = Screenful()
         async with app.run_test(size=(120, 40)):
-            loop = asyncio.get_running_loop()
-            lag, beat = [0.0], [time.perf_counter()]
-
-            def tick() -> None:
-                now = time.perf_counter()
-                lag[0] = max(lag[0], now - beat[0])
-                beat[0] = now
-                handle[0] = loop.call_later(0.001, tick)
-
-            handle = [loop.call_later(0.001, tick)]
+            lag = [0.0]
+            handle = watch_stalls(lag)
             await asyncio.sleep(0.5)  # the rows measured, the first (empty) frames drawn
             lag[0] = 0.0
             app.query_one("#main").display = True
