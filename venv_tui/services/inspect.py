@@ -333,6 +333,16 @@ def missing_active(path: str) -> Floor:
         problem = f"VIRTUAL_ENV points to {path}, which no longer exists"
     else:
         problem = f"VIRTUAL_ENV points to {path}, which is not a virtual environment"
+    return _broken_floor(path, "active", problem, active=True)
+
+
+def unreadable_floor(path: str, source: EnvironmentSource, reason: str) -> Floor:
+    """A folder under a root that cannot be listed: shown with the reason, never dropped."""
+    return _broken_floor(path, source, f"{path} cannot be read ({reason})", active=False)
+
+
+def _broken_floor(path: str, source: EnvironmentSource, problem: str, *, active: bool) -> Floor:
+    """A floor known only by its path and why it cannot run: no interpreter, nothing installed."""
     env = Environment(
         path=path,
         name=os.path.basename(os.path.normpath(path)) or path,
@@ -342,25 +352,7 @@ def missing_active(path: str) -> Floor:
         system_site_packages=False,
         health="broken",
         problem=problem,
-        active=True,
-        source="active",
-        python=None,
-    )
-    return Floor(env, _empty_site(env))
-
-
-def unreadable_floor(path: str, source: EnvironmentSource, reason: str) -> Floor:
-    """A folder under a root that cannot be listed: shown with the reason, never dropped."""
-    env = Environment(
-        path=path,
-        name=os.path.basename(os.path.normpath(path)) or path,
-        python_version=None,
-        base_interpreter=None,
-        creator="unknown",
-        system_site_packages=False,
-        health="broken",
-        problem=f"{path} cannot be read ({reason})",
-        active=False,
+        active=active,
         source=source,
         python=None,
     )
