@@ -353,21 +353,8 @@ def app_big_floor_ms(count: int = 5000) -> tuple[float, float, float, float, flo
 
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable
-    from ui_data import FLOOR, FakeServices, demo_app
+    from ui_data import ManyPackages, demo_app
 
-    from venv_tui.model import Distribution, PackageSet
-
-    class Many(FakeServices):
-        def packages(self, path_or_site):  # type: ignore[no-untyped-def]
-            base = super().packages(path_or_site)
-            if base.site.path != FLOOR[1]:
-                return base
-            dists = tuple(
-                Distribution(f"robot-{i:05d}", f"1.{i}.0", "/x", f"/x/robot-{i}.dist-info",
-                             requires=(f"robot-{(i + 1) % count:05d}>=1",))
-                for i in range(count)
-            )
-            return PackageSet(site=base.site, distributions=dists)
 
     class Bare(App[None]):
         def compose(self) -> ComposeResult:
@@ -405,7 +392,7 @@ def app_big_floor_ms(count: int = 5000) -> tuple[float, float, float, float, flo
         out.append(lag[0] * 1000)
 
     async def ours() -> None:
-        app = demo_app(services=Many())  # floor 1 lit and selected
+        app = demo_app(services=ManyPackages(count))  # floor 1 lit and selected
         async with app.run_test(size=(120, 40)) as pilot:
             table = app.query_one("#packages-table", DataTable)
             await filled(app, table, [0.0])

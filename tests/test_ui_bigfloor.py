@@ -8,42 +8,14 @@ import gc
 
 from rich.console import Console
 from rich.text import Text
-from ui_data import FLOOR, FakeServices, demo_app, wait_readers
+from ui_data import ManyPackages, demo_app, settle
 
-from venv_tui.model import Distribution, PackageSet
 from venv_tui.ui import readers
 from venv_tui.ui.panels.base import Cell, Table, prepare
 from venv_tui.ui.panels.packages import PackagesPanel
 
 SIZE = (120, 40)
 COUNT = 2000
-
-
-class Many(FakeServices):
-    """Floor 1 holds COUNT packages, each requiring the next."""
-
-    def packages(self, path_or_site):  # type: ignore[no-untyped-def]
-        base = super().packages(path_or_site)
-        if base.site.path != FLOOR[1]:
-            return base
-        dists = tuple(
-            Distribution(
-                f"robot-{i:05d}",
-                f"1.{i}.0",
-                "/x",
-                f"/x/robot-{i}.dist-info",
-                requires=(f"robot-{(i + 1) % COUNT:05d}>=1",),
-            )
-            for i in range(COUNT)
-        )
-        return PackageSet(site=base.site, distributions=dists)
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(4):
-        await pilot.pause()
-        await wait_readers(pilot.app)
-    await pilot.pause()
 
 
 def names(table: Table) -> list[str]:
@@ -115,7 +87,7 @@ def test_a_reading_is_built_unwatched_then_frozen() -> None:
 
 
 async def test_thousands_of_packages_filter_and_follow_the_cursor() -> None:
-    app = demo_app(services=Many())
+    app = demo_app(services=ManyPackages(COUNT))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.query_one("#packages-table", Table)
@@ -166,7 +138,7 @@ async def test_cells_are_drawn_as_datatable_draws_them() -> None:
     from textual.strip import Strip
     from textual.widgets import DataTable
 
-    app = demo_app(services=Many())
+    app = demo_app(services=ManyPackages(COUNT))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.query_one("#packages-table", Table)

@@ -514,6 +514,32 @@ async def wait_readers(app: object) -> None:
     await asyncio.gather(*(w.wait() for w in workers), return_exceptions=True)
 
 
+class ManyPackages(FakeServices):
+    """The house with floor 1 holding ``count`` packages, each requiring the next: a big floor
+    for the packages panel's tests and its benchmark."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def packages(self, path_or_site):  # type: ignore[no-untyped-def]
+        base = super().packages(path_or_site)
+        if base.site.path != FLOOR[1]:
+            return base
+        count = self.count
+        dists = tuple(
+            Distribution(
+                f"robot-{i:05d}",
+                f"1.{i}.0",
+                "/x",
+                f"/x/robot-{i}.dist-info",
+                requires=(f"robot-{(i + 1) % count:05d}>=1",),
+            )
+            for i in range(count)
+        )
+        return PackageSet(site=base.site, distributions=dists)
+
+
 async def settle(pilot: object, rounds: int = 4) -> None:
     """Let the app finish what a key press started: its readers, then a last repaint."""
     for _ in range(rounds):
