@@ -167,6 +167,79 @@ def test_a_broken_cache_is_only_a_cache(make_venv) -> None:
     assert Services().floor_sizes([floor])[floor].cached  # rewritten whole
 
 
+def test_the_inspection_s_site_folders_give_the_same_stamp(make_venv, story_wheels: str) -> None:
+    """envs hands the sizes the site folders its inspection found (nothing is listed again);
+    the app and clean find them from the layout: both stamps are one, so each answers from the
+    other's cache, and installing a package changes both."""
+    floor = os.path.realpath(make_venv("stamped"))
+    services = Services()
+    (found,) = [f for f in services.floors([os.path.dirname(floor)]) if f.environment.path == floor]
+    own = {floor: found.site.own_dirs}
+    assert sizes.stamp(floor, own[floor]) == sizes.stamp(floor)
+    cold = services.floor_sizes([floor], site_dirs=own)[floor]
+    assert not cold.cached
+    assert services.floor_sizes([floor])[floor].cached
+    assert services.floor_sizes([floor], site_dirs=own)[floor].cached
+    story.pip_install_offline(floor, story_wheels, ["B==2.1.3"])
+    after = services.floor_sizes([floor], site_dirs=own)[floor]
+    assert not after.cached and after.size > cold.size
+    assert services.floor_sizes([floor])[floor].cached
+
+
+def test_a_floor_made_on_windows_is_stamped_by_its_scripts_and_site(tmp_path) -> None:
+    floor = tmp_path / "winfloor"
+    (floor / "Scripts").mkdir(parents=True)
+    (floor / "Lib" / "site-packages").mkdir(parents=True)
+    (floor / "pyvenv.cfg").write_text("home = C:\\Python312\nversion = 3.12.1\n")
+    first = sizes.stamp(str(floor))
+    assert len(first) == 4 and -1 not in first[2:]  # floor, no bin (-1), Scripts, the site folder
+    os.utime(floor / "Lib" / "site-packages", ns=(1, 1))
+    assert sizes.stamp(str(floor))[3] == 1
+
+
+def test_the_total_s_key_is_the_same_in_every_process(make_venv) -> None:
+    """The remembered total of a set of floors is found by a key that no per-process random
+    seed changes (string hashes have one)."""
+    floor = make_venv("keyed")
+    measured = list(Services().floor_sizes([floor]).values())
+    here = sizes._set_key(measured)
+    probe = (
+        "import sys; from venv_tui.services import sizes; "
+        "f = sizes.FloorSize(sys.argv[1], 0, stamp=tuple(int(n) for n in sys.argv[2:])); "
+        "print(sizes._set_key([f]))"
+    )
+    keys = set()
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, measured[0].path, *map(str, measured[0].stamp)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        keys.add(done.stdout.strip())
+    assert keys == {here}
+    other = sizes.FloorSize(measured[0].path, 0, stamp=(*measured[0].stamp[:-1], measured[0].stamp[-1] + 1))
+    assert sizes._set_key([other]) != here
+
+
+def test_envs_leaves_the_garbage_collector_as_it_found_it(capsys, hermetic: Hermetic) -> None:
+    import gc
+
+    story.make_venv(os.path.join(hermetic.root, "floors", "one"))
+    root = os.path.join(hermetic.root, "floors")
+    assert gc.isenabled()
+    assert run(capsys, "envs", "--root", root, "--json")[0] == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert run(capsys, "envs", "--root", root, "--json")[0] == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 @needs_du
 def test_envs_sizes_json(capsys, hermetic: Hermetic, make_venv) -> None:
     root = os.path.join(hermetic.root, "floors")

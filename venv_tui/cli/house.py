@@ -61,13 +61,33 @@ def cmd_envs(args: argparse.Namespace, services: Services) -> int:
     check_roots(args.root)
     if args.sort is not None:
         _check_sort(args.sort)
-    floors = services.floors(args.root)
-    found, extra, total = _inventory(args, services, floors)
-    if args.json:
-        out(report.dumps(report.envs_json(found, extra, total)))
-    else:
-        out(report.envs_text(found, extra if args.sizes else None, total))
+    with _no_collection():
+        floors = services.floors(args.root)
+        found, extra, total = _inventory(args, services, floors)
+        if args.json:
+            out(report.dumps(report.envs_json(found, extra, total)))
+        else:
+            out(report.envs_text(found, extra if args.sizes else None, total))
     return EXIT_OK
+
+
+class _no_collection:
+    """The cyclic garbage collector paused while the floors are read and shown: what is made for
+    each floor lives to the end of the command, so its passes over them (a dozen for 200 floors)
+    would free nothing, and a headless run ends right after. Only a pause: it runs again after,
+    as it was."""
+
+    def __enter__(self) -> None:
+        import gc
+
+        self.was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was:
+            import gc
+
+            gc.enable()
 
 
 # -- inventory: sizes, last use, notes and keep marks, sort and filter ----------------------
@@ -104,24 +124,27 @@ def _inventory(
 ) -> tuple[list[Environment], dict[str, dict[str, Any]], int | None]:
     """Filter and sort the floors; each one's size (with --sizes), last use, note and keep."""
     from venv_tui.cli.common import err
-    from venv_tui.services.inventory import filter_floors, sort_floors
-    from venv_tui.services.usage import iso
+    from venv_tui.services.usage import iso, last_used
 
-    found = filter_floors(
-        [f.environment for f in floors], health=args.health, tool=args.tool, python=args.python
-    )
-    kept = {id(e) for e in found}
-    # The site folders the inspection already found: last use stats only what is in them.
-    site_dirs = {f.environment.path: f.site.own_dirs for f in floors if id(f.environment) in kept}
+    found = [f.environment for f in floors]
+    # The site folders the inspection already found: last use and the sizes' stamps stat only
+    # those, without listing the floor again.
+    site_dirs = {f.environment.path: f.site.own_dirs for f in floors}
+    if args.health or args.tool or args.python:
+        from venv_tui.services.inventory import filter_floors
+
+        found = filter_floors(found, health=args.health, tool=args.tool, python=args.python)
     venvs = [e.path for e in found if e.is_venv]
-    measured = services.floor_sizes(venvs) if args.sizes or args.sort == "size" else {}
-    used = {p: services.last_used(p, site_dirs=site_dirs[p]) for p in venvs}
+    measured = services.floor_sizes(venvs, site_dirs=site_dirs) if args.sizes or args.sort == "size" else {}
+    used = {p: last_used(p, site_dirs[p]) for p in venvs}
     state = services.state()
     if state.warning:
         from venv_tui.text import printable
 
         err(f"warning: {printable(state.warning)}")
     if args.sort:
+        from venv_tui.services.inventory import sort_floors
+
         sizes = {p: s.size for p, s in measured.items()}
         found = sort_floors(found, args.sort, sizes=sizes, last_used=used)
     extra: dict[str, dict[str, Any]] = {}

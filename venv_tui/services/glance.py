@@ -40,12 +40,19 @@ class Glance:
 
         def delete(self, path_or_plan: str | DeletePlan, /) -> None: ...
 
-    def floor_sizes(self, paths: Sequence[str], *, use_cache: bool = True) -> dict[str, FloorSize]:
+    def floor_sizes(
+        self,
+        paths: Sequence[str],
+        *,
+        use_cache: bool = True,
+        site_dirs: Mapping[str, Sequence[str]] | None = None,
+    ) -> dict[str, FloorSize]:
         """Each floor folder's size on disk as ``du`` counts it (keyed by the path as given),
-        cached in the cache folder until the floor's folder, bin or site folders change."""
+        cached in the cache folder until the floor's folder, bin or site folders change.
+        ``site_dirs``: each floor's site folders, when known (from :meth:`floors`)."""
         from venv_tui.services.sizes import floor_sizes
 
-        return floor_sizes(paths, environ=self.environ, use_cache=use_cache)
+        return floor_sizes(paths, environ=self.environ, use_cache=use_cache, site_dirs=site_dirs)
 
     def total_size(self, sizes: Sequence[FloorSize]) -> int:
         """The bytes under all those floors together, a file hard-linked between them counted

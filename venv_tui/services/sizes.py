@@ -32,7 +32,7 @@ else:
 # the warm ``envs --sizes`` then costs little more than ``envs``. It is only a cache: anything
 # unreadable in it is a miss.
 CACHE_NAME = "sizes.marshal"
-_CACHE_VERSION = 4
+_CACHE_VERSION = 5  # 5: a stamp is the floor, bin and site folders (no lib listing)
 _BLOCK = 512
 _DIR_FLAGS = (
     os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -223,32 +223,51 @@ def freed_by(floors: Iterable[FloorSize]) -> int:
 # -- the cache --------------------------------------------------------------------------------
 
 
-def stamp(real: str) -> list[int]:
-    """The modification times (ns) of the floor's folder, its bin folder (else Scripts and
-    Lib/site-packages), its lib folders and their site folders; -1 for one that is missing.
-    Equal stamps: the cached size still holds (installing or removing anything changes one)."""
+def stamp(real: str, site_dirs: Sequence[str] | None = None) -> list[int]:
+    """The modification times (ns) of the floor's folder, its bin folder (else Scripts) and its
+    site folders; -1 for one that is missing. Equal stamps: the cached size still holds
+    (installing or removing anything changes one). ``site_dirs``: the floor's own site folders
+    when the caller has just inspected it (then nothing is listed again), else found from the
+    layout (the same folders, but for a venv upgraded in place, which keeps its old ones)."""
     out = [_mtime(real)]
     bin_time = _mtime(real + os.sep + "bin")
     out.append(bin_time)
-    if bin_time < 0:  # a floor made on Windows: Scripts and Lib/site-packages
-        out.append(_mtime(os.path.join(real, "Scripts")))
-        out.append(_mtime(os.path.join(real, "Lib", "site-packages")))
+    if bin_time < 0:  # a floor made on Windows
+        out.append(_mtime(real + os.sep + "Scripts"))
+    if site_dirs is None:
+        out.extend(_site_times(real))
+    else:
+        out.extend(map(_mtime, site_dirs))
+    return out
+
+
+def _site_times(real: str) -> list[int]:
+    """The modification times of a floor's site folders, found from the layout as the
+    inspection finds them (``lib/pythonX.Y/site-packages`` in name order, then those of a
+    ``lib64`` that is not a link to ``lib``; ``Lib/site-packages`` of a floor made on Windows)."""
+    from venv_tui.services.layout import lib_version_dir
+
+    times: list[int] = []
     for top in ("lib", "lib64"):
-        lib = os.path.join(real, top)
+        lib = real + os.sep + top
         try:
             if top == "lib64" and os.readlink(lib) in ("lib", "lib" + os.sep):
                 continue  # venv's lib64 -> lib: the same folders
         except OSError:
             pass
         try:
-            names = sorted(os.listdir(lib))
+            names = os.listdir(lib)
         except OSError:
+            if top == "lib":  # a floor made on Windows
+                found = _mtime(real + os.sep + "Lib" + os.sep + "site-packages")
+                if found >= 0:
+                    times.append(found)
             continue
-        out.append(_mtime(lib))
-        for name in names:
-            if name.startswith(("python", "pypy")):
-                out.append(_mtime(os.path.join(lib, name, "site-packages")))
-    return out
+        for name in sorted(n for n in names if lib_version_dir(n)):
+            found = _mtime(lib + os.sep + name + os.sep + "site-packages")
+            if found >= 0:
+                times.append(found)
+    return times
 
 
 def _mtime(folder: str) -> int:
@@ -295,7 +314,7 @@ def _entry(value: object, key: list[int], folder: str) -> tuple[int, str | None]
         return None
     if blob is not None and not (isinstance(blob, str) and blob.isalnum()):
         return None
-    return size, os.path.join(folder, blob + ".bin") if blob else None
+    return size, (folder + os.sep + blob + ".bin") if blob else None
 
 
 def _write(path: str, data: bytes) -> None:
@@ -356,10 +375,15 @@ def _save(path: str, data: dict[str, Any]) -> None:
 
 
 def floor_sizes(
-    paths: Sequence[str], *, environ: Mapping[str, str] | None = None, use_cache: bool = True
+    paths: Sequence[str],
+    *,
+    environ: Mapping[str, str] | None = None,
+    use_cache: bool = True,
+    site_dirs: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, FloorSize]:
     """The size of each floor folder in ``paths`` (keyed by the path as given), from the cache
-    when its stamps still hold, else walked (and the cache updated)."""
+    when its stamps still hold, else walked (and the cache updated). ``site_dirs``: each floor's
+    own site folders (by path) when an inspection has just found them."""
     from venv_tui.services.layout import real_path
 
     folder = _cache_dir(environ)
@@ -374,7 +398,7 @@ def floor_sizes(
     changed = False
     for path in paths:
         real = real_path(path, parents)
-        key = stamp(real)
+        key = stamp(real, None if site_dirs is None else site_dirs.get(path))
         hit = _entry(cached.get(real), key, blobs)
         if hit is not None:
             size, blob = hit
@@ -412,16 +436,14 @@ def floor_sizes(
 
 
 def _set_key(floors: Sequence[FloorSize]) -> str:
-    """A digest of the set of floors and their stamps (blake2 where Python has its own, which
-    costs no OpenSSL import)."""
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # an interpreter built without it
-        from hashlib import blake2b
-    digest = blake2b(digest_size=20)
-    for floor in sorted(floors, key=lambda f: f.path):
-        digest.update(f"{floor.path}\0{floor.stamp}\0".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+    """A digest of the set of floors and their stamps, made without importing a hash module
+    (loading one costs a warm ``envs --sizes`` more than the digest): the text read as two
+    integers, whose hashes Python defines the same in every process (numbers, unlike strings,
+    are hashed without a random seed)."""
+    text = "".join(
+        f"{floor.path}\0{floor.stamp}\0" for floor in sorted(floors, key=lambda f: f.path)
+    ).encode("utf-8", "surrogateescape")
+    return f"{len(text)}:{hash(int.from_bytes(text, 'big')):x}:{hash(int.from_bytes(text, 'little')):x}"
 
 
 def cached_total(floors: Sequence[FloorSize], *, environ: Mapping[str, str] | None = None) -> int:

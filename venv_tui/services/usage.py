@@ -40,9 +40,20 @@ def _newest_pyc(folder: str) -> float:
     return newest
 
 
+_TAGS: dict[str, str | None] = {}  # a lib folder's name -> its cache tag (few distinct ones)
+
+
 def _cache_tag(site: str) -> str | None:
     """``cpython-311`` for ``lib/python3.11/site-packages``, ``pypy310`` for pypy3.10."""
-    name = os.path.basename(os.path.dirname(site)).lower()
+    parent = os.path.dirname(site)
+    name = parent[parent.rfind(os.sep) + 1 :]
+    tag = _TAGS.get(name, "")
+    if tag == "":
+        tag = _TAGS[name] = _tag_of(name.lower())
+    return tag
+
+
+def _tag_of(name: str) -> str | None:
     for prefix, tag in (("python", "cpython-"), ("pypy", "pypy")):
         if name.startswith(prefix):
             digits = name[len(prefix) :].rstrip("t").replace(".", "")
@@ -60,26 +71,26 @@ def _site_newest(site: str) -> float:
         entries = os.scandir(site)
     except OSError:
         return newest
-    with entries:
-        folders = [
-            e.path
-            for e in entries
-            if not e.name.endswith((".dist-info", ".egg-info")) and e.is_dir(follow_symlinks=False)
-        ]
     init = f"{os.sep}__pycache__{os.sep}__init__.{tag}.pyc"
-    for folder in folders:
-        if folder.endswith("__pycache__"):
-            # The site folder's own: the top-level modules' compiled files.
-            if folder == site + os.sep + "__pycache__":
-                newest = max(newest, _newest_pyc(folder))
-            continue
-        if tag is None:
-            newest = max(newest, _newest_pyc(folder + os.sep + "__pycache__"))
-            continue
-        try:
-            newest = max(newest, os.stat(folder + init).st_atime)
-        except OSError:
-            continue  # a namespace package, or never imported
+    with entries:
+        # One pass, few statements per entry: a floor's site folder holds hundreds of them.
+        for entry in entries:
+            name = entry.name
+            if name.endswith((".dist-info", ".egg-info", "__pycache__")):
+                if name == "__pycache__":  # the site folder's own: top-level modules' files
+                    newest = max(newest, _newest_pyc(entry.path))
+                continue  # .dist-info, .egg-info: metadata, never imported
+            try:
+                if not entry.is_dir(follow_symlinks=False):
+                    continue
+                if tag is None:
+                    newest = max(newest, _newest_pyc(entry.path + os.sep + "__pycache__"))
+                    continue
+                used = os.stat(entry.path + init).st_atime
+            except OSError:
+                continue  # a namespace package, or never imported
+            if used > newest:
+                newest = used
     return newest
 
 
@@ -115,15 +126,15 @@ def _bin_newest(bin_dir: str) -> float:
     with entries:
         for entry in entries:
             # Links (the usual bin/python) carry no use of their own: told by the listing.
-            if entry.name.startswith(_NOT_SCRIPTS) or entry.is_symlink():
+            if entry.is_symlink() or entry.name.startswith(_NOT_SCRIPTS):
                 continue
             try:
                 st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
             # A regular executable file: a console script or a copied interpreter.
-            if stat.S_ISREG(st.st_mode) and st.st_mode & 0o111:
-                newest = max(newest, st.st_atime)
+            if st.st_atime > newest and st.st_mode & 0o111 and stat.S_ISREG(st.st_mode):
+                newest = st.st_atime
     return newest
 
 
@@ -132,10 +143,13 @@ def last_used(floor: str, site_dirs: Iterable[str] | None = None) -> float | Non
     or None when there is nothing to tell from. ``site_dirs`` default to the venv's own."""
     if site_dirs is None:
         site_dirs = site_folders(floor)
-    scripts = _bin_newest(floor + os.sep + "bin")
-    if scripts < 0:  # no bin: a floor made on Windows
-        scripts = _bin_newest(floor + os.sep + "Scripts")
-    newest = max((scripts, *(_site_newest(site) for site in site_dirs)), default=0.0)
+    newest = _bin_newest(floor + os.sep + "bin")
+    if newest < 0:  # no bin: a floor made on Windows
+        newest = max(_bin_newest(floor + os.sep + "Scripts"), 0.0)
+    for site in site_dirs:
+        used = _site_newest(site)
+        if used > newest:
+            newest = used
     return newest if newest > 0 else None
 
 

@@ -288,7 +288,7 @@ def find_floors(
             first[real] = (path, source, listing)
             order.append(real)
             aliases[real] = []
-        if os.path.normpath(path) != real and path not in aliases[real]:
+        if path != real and os.path.normpath(path) != real and path not in aliases[real]:
             aliases[real].append(os.path.normpath(path))
 
     found: list[Floor] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from venv_tui.services.layout import PYVENV_CFG
+from venv_tui.services.layout import PYVENV_CFG, join_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
@@ -86,7 +86,8 @@ def walk_floors(
         subfolders: list[tuple[str, tuple[int, int], str | None]] = []
         # A floor is not entered: its own folders are never looked at (nor stat'ed).
         # (A folder or unreadable file named pyvenv.cfg counts too: a broken floor.)
-        is_env = any(entry.name == PYVENV_CFG for entry in entries)
+        names = [entry.name for entry in entries]
+        is_env = PYVENV_CFG in names
         for entry in () if is_env or level >= depth else entries:
             name = entry.name
             if name in PRUNED:
@@ -109,7 +110,7 @@ def walk_floors(
             if entry.path in _PRUNED_ABSOLUTE:
                 continue
             # The entry's type comes with the listing: telling a link costs no system call.
-            sub_real = None if real is None or entry.is_symlink() else os.path.join(real, name)
+            sub_real = None if real is None or entry.is_symlink() else join_name(real, name)
             subfolders.append((entry.path, sub_key, sub_real))
         if is_env:
             floors.add(key)
