@@ -505,9 +505,10 @@ def build_floor_yard(root: str) -> list[str]:
     return floors
 
 
-def inventory_rows(root: str, runs: int) -> list[str]:
+def inventory_rows(root: str, runs: int, cli: Sequence[str]) -> list[str]:
     """``envs --sizes`` cold (no cache) and warm against ``du -s`` over the same folders, and
-    ``where`` over the same 200 floors; every figure a whole process, run side by side."""
+    ``where`` over the same 200 floors; every figure a whole process, run side by side. ``cli``:
+    venv-tui as the other rows run it (the installed command, its bytecode written)."""
     if not shutil.which("du") or not shutil.which("cp"):
         return ["(du or cp is missing here: the sizes rows are left out)"]
     floors = build_floor_yard(root)
@@ -515,8 +516,6 @@ def inventory_rows(root: str, runs: int) -> list[str]:
     cache = os.path.join(root, "sizes-cache")
     env = {**os.environ, "VENV_TUI_CACHE_DIR": cache, "HOME": os.path.join(root, "home")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed venv-tui has its bytecode written
-    exe = shutil.which("venv-tui")
-    cli = [exe] if exe else [sys.executable, "-m", "venv_tui"]
     envs = [*cli, "envs", "--root", yard, "--sizes", "--json"]
 
     # From an empty folder, as the envs rows: du measures the floors alone.
@@ -537,15 +536,19 @@ def inventory_rows(root: str, runs: int) -> list[str]:
     du_argv = ["du", "-s", "-x", *floors]
     quiet(du_argv)  # the same page cache for both
     # Side by side, turn by turn: a machine whose load drifts shifts both the same way.
+    plain_argv = [*cli, "envs", "--root", yard, "--json"]
+    # The warm runs are short: three of each per turn, so that their medians hold as well as du's.
     turns = [
-        (quiet(du_argv), cold(), quiet(envs), quiet([*cli, "envs", "--root", yard, "--json"]))
-        for _ in range(runs)
+        (quiet(du_argv), cold(), *(quiet(argv) for argv in (envs, plain_argv) * 3)) for _ in range(runs)
     ]
-    du, ours_cold, ours_warm, plain = (statistics.median(t[i] for t in turns) for i in range(4))
+    du = statistics.median(t[0] for t in turns)
+    ours_cold = statistics.median(t[1] for t in turns)
+    ours_warm = statistics.median(v for t in turns for v in t[2::2])
+    plain = statistics.median(v for t in turns for v in t[3::2])
     where = statistics.median(quiet([*cli, "where", "pip", "--root", yard]) for _ in range(runs))
 
     def of_du(what: str, ours: float, target: str) -> str:
-        return f"{what:<44} {ours:8.1f} ms   target {target:<10} {ours / du:.2f}x du -s ({du:.0f} ms)"
+        return f"{what:<44} {ours:8.1f} ms   target {target:<10} {ours / du:.3f}x du -s ({du:.0f} ms)"
 
     n = len(floors)
     return [
@@ -705,7 +708,7 @@ def main() -> int:
                     "bare DataTable (target <= 1.1x)"
                 )
 
-        lines += inventory_rows(root, 5 if args.quick else 9)
+        lines += inventory_rows(root, 5 if args.quick else 9, ours)
         if args.requirements_mb:
             lines += requirements_file_vs_pip(root, args.requirements_mb)
 
