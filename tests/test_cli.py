@@ -618,6 +618,8 @@ def test_check_never_says_all_is_satisfied_beside_a_problem(
         ["envs", "--sort", "size", "--health", "ok", "--health", "stale", "--tool", "uv", "--python", "3.12"],
         ["pythons"],
         ["pythons", "--json"],
+        ["where", "numpy"],
+        ["where", "numpy<2", "--json", "--root", "a", "--root", "b"],
     ],
 )
 def test_quick_arguments_read_what_argparse_reads(argv: list[str]) -> None:
@@ -643,6 +645,9 @@ def test_quick_arguments_read_what_argparse_reads(argv: list[str]) -> None:
         ["check", "--env=ENV"],
         ["check", "--env", "-x"],
         ["check", "--", "robot.py"],
+        ["where"],
+        ["where", "a", "b"],
+        ["where", "-numpy"],
     ],
 )
 def test_quick_arguments_leave_the_rest_to_argparse(argv: list[str]) -> None:

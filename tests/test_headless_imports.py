@@ -30,7 +30,7 @@ import sys
 before = set(sys.modules)
 from venv_tui.cli import main
 code = main(sys.argv[1:])
-names = ("textual", "packaging", "json", "platform", "logging", "re", "enum")
+names = ("textual", "packaging", "json", "platform", "logging", "re", "enum", "dataclasses", "typing", "hashlib")
 loaded = sorted(n for n in names if n in sys.modules and n not in before)
 at_start = sorted(n for n in names if n in before)
 sys.stderr.write(f"LOADED:{','.join(loaded)}\nAT-START:{','.join(at_start)}\nCODE:{code}\n")
@@ -83,3 +83,43 @@ def test_the_probe_sees_what_a_run_imports(real_floor: str, tmp_path: str) -> No
     assert "packaging" in got
     got, at_start, _ = loaded(["--help"], str(tmp_path))
     assert "re" in got | at_start
+
+
+# The house at a glance: nor ``dataclasses`` (it pulls ``inspect``), ``typing`` or ``hashlib``
+# (it loads OpenSSL) either.
+NEVER_AT_A_GLANCE = (*NEVER, "dataclasses", "typing", "hashlib")
+
+GLANCES = [
+    ["pythons", "--json"],
+    ["pythons"],
+    ["where", "part-00", "--root", "{root}"],
+    ["where", "part-00", "--root", "{root}", "--json"],
+    ["envs", "--root", "{root}", "--sizes", "--json"],
+]
+
+
+@pytest.mark.parametrize(
+    "command", GLANCES, ids=["pythons --json", "pythons", "where NAME", "where NAME --json", "envs --sizes"]
+)
+def test_the_house_at_a_glance_imports_no_re_dataclasses_json(
+    command: list[str], real_floor: str, tmp_path: str
+) -> None:
+    from venv_tui.services.discover.probe import cached_probe, probe
+
+    # An interpreter probed once before: its cached answer (JSON) is read too.
+    python3 = os.path.realpath(sys.executable)
+    assert probe(python3) is not None and cached_probe(python3) is not None
+    argv = [a.format(root=os.path.dirname(real_floor)) for a in command]
+    got, at_start, code = loaded(argv, str(tmp_path))
+    assert code == "0"  # pythons lists, where finds part-00, envs measures
+    if at_start & set(NEVER_AT_A_GLANCE):
+        pytest.skip(f"this interpreter imports {sorted(at_start & set(NEVER_AT_A_GLANCE))} before any of ours")
+    assert not got & set(NEVER_AT_A_GLANCE), f"imported: {sorted(got & set(NEVER_AT_A_GLANCE))}"
+
+
+def test_a_spec_with_a_version_still_reads_it_with_packaging(real_floor: str, tmp_path: str) -> None:
+    """Only a bare name is answered without packaging: the probe sees packaging when a range is
+    given, so its silence above means something."""
+    got, _, code = loaded(["where", "part-00>=0", "--root", os.path.dirname(real_floor)], str(tmp_path))
+    assert code == "0"
+    assert "packaging" in got

@@ -89,6 +89,42 @@ def test_names_and_folders_give_versions() -> None:
     assert version_from_folder("system") is None
 
 
+@pytest.mark.parametrize(
+    "text", ["3.12.1", "3.13.0rc1", "cpython-3.12.1-linux", "v", "", "10.0.0b2.dev3", "3.١٢.1", "x3y45z"]
+)
+def test_version_numbers_are_read_as_the_pattern_read_them(text: str) -> None:
+    import re
+
+    assert interp._digit_runs(text) == re.findall(r"\d+", text)
+    expected = tuple(int(p) for p in re.findall(r"\d+", text)[:3]) if text else ()
+    assert interp.version_key(text) == expected
+
+
+@pytest.mark.parametrize("raw", ["3.12.1", "3.12:3.11", " 3.12 \t system:: 3.8 ", "a\u2003b", ":", "3.12\n"])
+def test_pyenv_version_names_split_as_pyenv_splits_them(raw: str) -> None:
+    import re
+
+    expected = [v for v in re.split(r"[:\s]+", raw) if v]
+    assert interp.pyenv_selected_versions({"PYENV_VERSION": raw}, "/") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": [1, 2.5, -3e2, true, false, null, "x\\u00e9\\n"]}', " [NaN, Infinity, -Infinity] ", "{}", '"s"',
+     "", "  ", "{", "[1] x", '{"a":}', "nul", '"\x01"', "[1,]"],
+)
+def test_the_probe_cache_is_read_as_json_reads_it(text: str) -> None:
+    import json
+
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            probe_mod._loads(text)
+        return
+    assert repr(probe_mod._loads(text)) == repr(expected)
+
+
 def test_only_interpreter_names_count() -> None:
     for name in ("python", "python3", "python3.12", "python2.7", "pypy3", "graalpy", "python.exe"):
         assert is_interpreter_name(name), name

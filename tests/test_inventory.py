@@ -468,6 +468,50 @@ def test_where_text_and_bad_specs(capsys, hermetic: Hermetic, house: House) -> N
         assert err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "spec",
+    ["A", "a", "zope.interface", "Zope_Interface", "x--y", "a._-b", "pip", "A1", "1a", "a", "a-", "_a", "a b",
+     "A>=1", "a[x]", "a;python_version>'3'", "a @ https://x.invalid/a.whl", "é", "a.", "a,b"],
+)
+def test_a_bare_name_is_read_as_packaging_reads_it(spec: str) -> None:
+    """A bare name skips packaging: only when packaging would read it as that name alone, and
+    then with the same canonical name."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    from venv_tui.services.where import canonical, is_bare_name, parse_spec
+
+    try:
+        req = Requirement(spec)
+    except InvalidRequirement:
+        assert not is_bare_name(spec)
+        return
+    bare = not (req.extras or req.specifier or req.marker or req.url)
+    assert is_bare_name(spec) == (bare and str(req) == spec)
+    if is_bare_name(spec):
+        assert parse_spec(spec) == (str(req), canonicalize_name(req.name))
+        assert canonical(spec) == canonicalize_name(spec)
+
+
+def test_where_json_is_what_json_writes(capsys, hermetic: Hermetic, house: House) -> None:
+    """``where --json`` is written without json, byte for byte as ``json.dumps(indent=2,
+    ensure_ascii=False)`` writes it: found, not found, and names json must escape."""
+    found_code, found_out, _ = run(capsys, "where", "A", "--root", house.root, "--json")
+    data = json.loads(found_out)
+    assert found_code == 0 and len(data["environments"]) == 3
+    assert found_out == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    for spec in ("no-such-thing", "B>=5", 'A ; python_version > "9"'):
+        code, out, _ = run(capsys, "where", spec, "--root", house.root, "--json")
+        assert code == 1
+        assert out == json.dumps({"spec": spec, "environments": []}, indent=2, ensure_ascii=False) + "\n"
+    from venv_tui.cli.inventory import _where_json
+    from venv_tui.services.where import Found
+
+    odd = [Found('/a "quoted"\\path\n', "é\x1b", "1.0", "A"), Found("/b", "b", "2", "B")]
+    expected = {"spec": "x\t", "environments": [{"path": f.path, "name": f.name, "version": f.version} for f in odd]}
+    assert _where_json("x\t", odd) == json.dumps(expected, indent=2, ensure_ascii=False)
+
+
 # -- sort and filter ----------------------------------------------------------------------------
 
 

@@ -8,16 +8,30 @@ through :func:`printable`, and a name read from disk becomes a requirement only 
 
 from __future__ import annotations
 
-import re
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
 
 # C0 controls but tab, DEL, C1 controls, the bidi marks and overrides that reorder what is
 # shown, the line and paragraph separators, and lone surrogates: a file name that is not UTF-8
 # arrives as U+DC80-U+DCFF and would leave as its raw byte (0x9b is a CSI in 8-bit terminals).
-_CONTROL = re.compile(
+# Every one of them is a character ``str.isprintable`` refuses (a test holds this), so text it
+# accepts is shown as it is, and ``re`` is imported only for text that holds something else.
+_CONTROL_CLASS = (
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 # PEP 508 / core metadata: a project name, nothing else (no spaces, markers, URLs, extras).
-_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+_NAME_PATTERN = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+_compiled: dict[str, re.Pattern[str]] = {}
+
+
+def _pattern(source: str) -> re.Pattern[str]:
+    found = _compiled.get(source)
+    if found is None:
+        import re
+
+        found = _compiled[source] = re.compile(source)
+    return found
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -29,10 +43,12 @@ def _escape(match: re.Match[str]) -> str:
 
 def printable(text: str) -> str:
     """``text`` with every control character shown as an escape (``\\x1b``), safe to print."""
-    return _CONTROL.sub(_escape, text)
+    if text.isprintable():
+        return text
+    return _pattern(_CONTROL_CLASS).sub(_escape, text)
 
 
 def is_project_name(name: str) -> bool:
     """True for a valid distribution name (``PyYAML``, ``zope.interface``), False for anything
     that pip would read as more than a name."""
-    return len(name) <= 200 and _NAME.fullmatch(name) is not None
+    return len(name) <= 200 and _pattern(_NAME_PATTERN).fullmatch(name) is not None

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import TYPE_CHECKING, Any
 
 from venv_tui.cli.common import (
     EXIT_BAD,
     EXIT_CONFLICT,
     EXIT_OK,
     Command,
+    QuickArgs,
     add_json,
     add_roots,
     err,
@@ -19,9 +18,14 @@ from venv_tui.cli.common import (
 )
 from venv_tui.errors import Refused
 
+TYPE_CHECKING = False  # typing is not imported at run time: ``where`` stays a light process
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
     from venv_tui.services import Services
     from venv_tui.services.clean import Match
+    from venv_tui.services.where import Found
 
 
 def _dumps(data: dict[str, Any]) -> str:
@@ -66,14 +70,7 @@ def cmd_where(args: argparse.Namespace, services: Services) -> int:
     for problem in problems:
         err(f"warning: {printable(problem)}")
     if args.json:
-        out(
-            _dumps(
-                {
-                    "spec": args.spec,
-                    "environments": [{"path": f.path, "name": f.name, "version": f.version} for f in found],
-                }
-            )
-        )
+        out(_where_json(args.spec, found))
     elif found:
         from venv_tui.report import table
 
@@ -85,6 +82,30 @@ def cmd_where(args: argparse.Namespace, services: Services) -> int:
     else:
         out(f"No environment holds {printable(args.spec)}.")
     return EXIT_OK if found else EXIT_CONFLICT
+
+
+def _where_json(spec: str, found: list[Found]) -> str:
+    """``json.dumps(..., indent=2, ensure_ascii=False)`` of where's answer, written with json's
+    C string encoder: ``json`` itself would import ``re`` (and its indenting encoder is Python)."""
+    try:
+        from _json import encode_basestring as quote
+    except ImportError:  # an interpreter without the C accelerator
+        return _dumps(
+            {
+                "spec": spec,
+                "environments": [{"path": f.path, "name": f.name, "version": f.version} for f in found],
+            }
+        )
+    items = [
+        "    {\n"
+        f'      "path": {quote(f.path)},\n'
+        f'      "name": {quote(f.name)},\n'
+        f'      "version": {quote(f.version)}\n'
+        "    }"
+        for f in found
+    ]
+    listed = "[\n" + ",\n".join(items) + "\n  ]" if items else "[]"
+    return f'{{\n  "spec": {quote(spec)},\n  "environments": {listed}\n}}'
 
 
 # -- clean ------------------------------------------------------------------------------------
@@ -281,7 +302,10 @@ def cmd_keep(args: argparse.Namespace, services: Services) -> int:
 
 COMMANDS = {
     "where": Command(
-        "every environment holding a package that matches SPEC (exit 0 found, 1 not)", _where_args, cmd_where
+        "every environment holding a package that matches SPEC (exit 0 found, 1 not)",
+        _where_args,
+        cmd_where,
+        quick=QuickArgs(positionals=(("spec", True),), flags=("--json",), lists=("--root",)),
     ),
     "clean": Command(
         "delete the environments that match every filter given (broken, stale, unused, large)",

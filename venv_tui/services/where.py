@@ -7,14 +7,23 @@ the range, and what each named extra adds is installed too (markers for that flo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-
 from venv_tui.errors import BadInput, shorten
-from venv_tui.model import Environment, PackageSet, RequirementCheck
+
+# A bare name (the usual ``where numpy``) is answered without packaging, re or dataclasses:
+# their imports would cost the search more than reading a few floors.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from dataclasses import dataclass as record
+
+    from venv_tui.model import Distribution, Environment, PackageSet, RequirementCheck
+else:
+    from venv_tui._record import record
+
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Found:
     """A floor that holds what was asked for."""
 
@@ -27,14 +36,16 @@ class Found:
 def parse_spec(spec: str) -> tuple[str, str]:
     """(the spec normalised, its canonical project name); BadInput for anything that is not a
     name with optional extras, version range and marker."""
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
-
     text = spec.strip()
     if not text:
         raise BadInput("the package spec is empty")
     if text.startswith("-"):
         raise BadInput(f"'{shorten(text)}' looks like an option, not a package spec")
+    if is_bare_name(text):
+        return text, canonical(text)
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
     try:
         req = Requirement(text)
     except InvalidRequirement as err:
@@ -44,6 +55,26 @@ def parse_spec(spec: str) -> tuple[str, str]:
     if req.url:
         raise BadInput(f"'{shorten(text)}' names a URL; give a name with an optional version range")
     return str(req), canonicalize_name(req.name)
+
+
+def is_bare_name(text: str) -> bool:
+    """A project name and nothing else, as PEP 508 reads one (``zope.interface``, ``A``):
+    packaging would parse it into just that name."""
+    return (
+        bool(text)
+        and _NAME_CHARS.issuperset(text)
+        and text[0].isalnum()
+        and text[-1].isalnum()
+    )
+
+
+def canonical(name: str) -> str:
+    """PEP 503 normalisation (``Zope_Interface`` -> ``zope-interface``), as packaging's
+    ``canonicalize_name`` gives it, by string methods."""
+    low = name.lower().replace("_", "-").replace(".", "-")
+    while "--" in low:
+        low = low.replace("--", "-")
+    return low
 
 
 def match(spec: str, packages: PackageSet) -> RequirementCheck | None:
@@ -60,6 +91,16 @@ def match(spec: str, packages: PackageSet) -> RequirementCheck | None:
     return result if result.status == "ok" else None
 
 
+def _installed(packages: PackageSet, key: str) -> Distribution | None:
+    """The distribution installed as ``key`` (a canonical name), as ``packages.by_key()`` gives
+    it, without packaging's name normalisation."""
+    found = None
+    for dist in packages.distributions:
+        if canonical(dist.name) == key:
+            found = dist  # the last one, as by_key's dict keeps it
+    return found
+
+
 def find(
     spec: str,
     environments: Sequence[Environment],
@@ -68,6 +109,7 @@ def find(
     """The floors of ``environments`` where ``spec`` is satisfied, in their order, and one
     sentence for each floor that could not be read. ``read`` gives a floor's packages."""
     normalised, key = parse_spec(spec)
+    bare = is_bare_name(normalised)
     found: list[Found] = []
     problems: list[str] = []
     for env in environments:
@@ -76,10 +118,10 @@ def find(
         except Exception as err:  # one unreadable floor must not hide the others
             problems.append(f"{env.path}: {err}")
             continue
-        dist = packages.by_key().get(key)
+        dist = _installed(packages, key)
         if dist is None:
             continue  # the cheap answer for most floors: not installed at all
-        result = match(normalised, packages)
-        if result is not None:
+        # A bare name asks for nothing more than the distribution being there.
+        if bare or match(normalised, packages) is not None:
             found.append(Found(env.path, env.name, dist.version, dist.name))
     return found, problems

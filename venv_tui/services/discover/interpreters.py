@@ -11,12 +11,9 @@ the probe cache when an earlier probe already asked the interpreter.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 
 from venv_tui import files
-from venv_tui.model import Interpreter, InterpreterSource
+from venv_tui.model import Interpreter, InterpreterSource, replace
 from venv_tui.services.discover.places import data_home, home_dir, pyenv_root
 
 # On-disk facts (names, versions from files, which venv owns an executable) live in layout.
@@ -27,6 +24,12 @@ from venv_tui.services.layout import (  # noqa: F401 - kept importable from here
     version_from_folder,
     version_from_name,
 )
+
+# Neither ``re`` nor ``dataclasses`` is imported here: ``pythons`` and ``where`` would pay their
+# imports (``re`` pulls ``enum`` and ``functools``, ``dataclasses`` pulls ``inspect``) on every run.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 SYSTEM_FOLDERS = ("/usr/bin", "/usr/local/bin", "/opt/homebrew/bin", "/opt/local/bin")
 _MAC_FRAMEWORKS = "/Library/Frameworks/Python.framework/Versions"
@@ -68,7 +71,23 @@ def version_key(version: str | None) -> tuple[int, ...]:
     """A sort key: "3.12.1" > "3.12" > "3.9.18" > None."""
     if not version:
         return ()
-    return tuple(int(p) for p in re.findall(r"\d+", version)[:3])
+    return tuple(int(p) for p in _digit_runs(version)[:3])
+
+
+def _digit_runs(text: str) -> list[str]:
+    """The runs of decimal digits in ``text``, as ``re.findall`` finds ``\\d+`` in it."""
+    runs: list[str] = []
+    start = -1
+    for i, char in enumerate(text):
+        if char.isdecimal():  # what \d matches in a str pattern: Unicode category Nd
+            if start < 0:
+                start = i
+        elif start >= 0:
+            runs.append(text[start:i])
+            start = -1
+    if start >= 0:
+        runs.append(text[start:])
+    return runs
 
 
 def _name_rank(name: str) -> tuple[int, str]:
@@ -120,7 +139,8 @@ def pyenv_selected_versions(environ: Mapping[str, str], cwd: str | None = None) 
     current folder upward, ``$PYENV_ROOT/version``, else ``["system"]``."""
     raw = environ.get("PYENV_VERSION")
     if raw:
-        return [v for v in re.split(r"[:\s]+", raw) if v]
+        # Names split at colons and white space (what re.split(r"[:\s]+") does, empties left out).
+        return raw.replace(":", " ").split()
     folder = os.path.abspath(environ.get("PYENV_DIR") or cwd or os.getcwd())
     while True:
         found = _read_version_file(os.path.join(folder, ".python-version"))
@@ -189,14 +209,18 @@ def resolve_pyenv_shim(
 # -- discovery --------------------------------------------------------------------------------
 
 
-@dataclass
 class _Found:
-    path: str
-    real_path: str
-    source: InterpreterSource
-    names: list[str] = field(default_factory=list)
-    shadowed_by: str | None = None
-    default: bool = False
+    """One interpreter as discovery meets it, by real path; filled in as more names lead to it."""
+
+    __slots__ = ("default", "names", "path", "real_path", "shadowed_by", "source")
+
+    def __init__(self, path: str, real_path: str, source: InterpreterSource) -> None:
+        self.path = path
+        self.real_path = real_path
+        self.source = source
+        self.names: list[str] = []
+        self.shadowed_by: str | None = None
+        self.default = False
 
 
 def _scan_bin(folder: str) -> list[str]:

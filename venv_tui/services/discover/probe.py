@@ -8,13 +8,18 @@ the discovery code uses it to fill in versions without ever spawning.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-from collections.abc import Mapping
-from typing import NamedTuple
 
 from venv_tui.services.layout import PYVENV_CFG, venv_of_executable
+
+# Discovery reads this cache on every ``pythons`` and ``where``: neither ``json`` (its decoder
+# imports ``re``), ``hashlib`` (it loads OpenSSL), ``typing`` nor ``dataclasses`` is imported for it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from dataclasses import dataclass as record
+else:
+    from venv_tui._record import record
 
 # Bump when the probe's output changes shape, so old cache entries are ignored.
 _CACHE_FORMAT = 1
@@ -81,7 +86,8 @@ sys.stdout.write(json.dumps({
 """
 
 
-class ProbeResult(NamedTuple):
+@record(frozen=True)
+class ProbeResult:
     """What an interpreter says about itself."""
 
     version: str  # "3.12.1", "3.13.0rc1"
@@ -94,6 +100,69 @@ class ProbeResult(NamedTuple):
     site_packages: tuple[str, ...]
     user_site: str | None
     user_site_enabled: bool
+
+
+_FIELDS = (
+    "version",
+    "implementation",
+    "prefix",
+    "base_prefix",
+    "sys_platform",
+    "purelib",
+    "platlib",
+    "site_packages",
+    "user_site",
+    "user_site_enabled",
+)
+
+
+def _sha1_hex(text: str) -> str:
+    """sha1 of ``text`` in hex: Python's own sha1 where it has one (loading OpenSSL through
+    ``hashlib`` costs more than all the rest of a discovery)."""
+    try:
+        from _sha1 import sha1
+    except ImportError:  # an interpreter built without it
+        from hashlib import sha1
+    return sha1(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class _Context:
+    """What json's C scanner reads from its decoder: plain JSON, nothing hooked."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+
+    @staticmethod
+    def parse_constant(name: str) -> float:
+        return float(name.replace("Infinity", "inf"))  # NaN, Infinity, -Infinity
+
+
+def _loads(text: str) -> object:
+    """``json.loads`` by json's own C scanner, without importing ``json`` (whose decoder imports
+    ``re``); ValueError for text that is not one JSON value."""
+    try:
+        from _json import make_scanner
+    except ImportError:  # an interpreter without the C accelerator
+        import json
+
+        return json.loads(text)
+    start = len(text) - len(text.lstrip(" \t\n\r"))
+    try:
+        value, end = make_scanner(_Context())(text, start)  # type: ignore[arg-type]
+    except StopIteration:
+        raise ValueError("not a JSON value") from None
+    if text[end:].strip(" \t\n\r"):
+        raise ValueError("more after the JSON value")
+    return value
+
+
+def _dumps(value: object) -> str:
+    import json
+
+    return json.dumps(value, indent=1)
 
 
 def _venv_of(executable: str) -> str | None:
@@ -127,7 +196,7 @@ def _cache_key(executable: str) -> tuple[str, dict[str, object]] | None:
         except OSError:
             ident["cfg_mtime_ns"] = None
     name_source = real if venv is None else f"{real}\0{ident['venv']}"
-    name = hashlib.sha1(name_source.encode("utf-8", "surrogateescape")).hexdigest() + ".json"
+    name = _sha1_hex(name_source) + ".json"
     return name, ident
 
 
@@ -173,8 +242,9 @@ def cached_probe(executable: str, environ: Mapping[str, str] | None = None) -> P
     from venv_tui.files import LIMIT_CONFIG, Unreadable, read_bytes
 
     try:
-        stored = json.loads(read_bytes(os.path.join(cache_dir(environ), "probe", name), LIMIT_CONFIG))
-    except (Unreadable, ValueError):
+        data = read_bytes(os.path.join(cache_dir(environ), "probe", name), LIMIT_CONFIG)
+        stored = _loads(data.decode("utf-8"))
+    except (Unreadable, ValueError, RecursionError):
         return None
     if not isinstance(stored, dict) or stored.get("key") != ident:
         return None  # the interpreter was replaced (or upgraded) since: ask again
@@ -182,8 +252,8 @@ def cached_probe(executable: str, environ: Mapping[str, str] | None = None) -> P
 
 
 def _write_cache(path: str, ident: dict[str, object], result: ProbeResult) -> None:
-    stored = dict(zip(result._fields, result, strict=True))
-    data = json.dumps({"key": ident, "result": stored}, indent=1).encode("utf-8")
+    stored = {name: getattr(result, name) for name in _FIELDS}
+    data = _dumps({"key": ident, "result": stored}).encode("utf-8")
     try:
         from venv_tui.config import write_atomic
 
@@ -224,7 +294,7 @@ def probe(
     if done.returncode != 0:
         return None
     try:
-        result = _from_dict(json.loads(done.stdout.decode("utf-8", "replace")))
+        result = _from_dict(_loads(done.stdout.decode("utf-8", "replace")))
     except ValueError:
         return None
     if result is not None:
