@@ -15,6 +15,7 @@ import os
 import stat
 
 from venv_tui.errors import BadInput
+from venv_tui.files import LIMIT_SMALL, Unreadable, read_head
 from venv_tui.model import Environment as Environment
 from venv_tui.model import EnvironmentSource, Floor, Health, Interpreter, PackageSet, Site, replace
 from venv_tui.services import layout
@@ -215,20 +216,18 @@ def _base_version(executable: str) -> str | None:
 
 def _moved_from(path: str, real: str | None = None, memo: Memo | None = None) -> str | None:
     """What names another folder than ``path``: ``bin/activate``, else a console script."""
-    from venv_tui.files import LIMIT_SMALL, Unreadable, read_head
-
     memo = {} if memo is None else memo
     here = {path} if path == real else {os.path.normpath(path), real or os.path.realpath(path)}
     bin_dir = layout.bin_dir(path)
     try:
-        data, _ = read_head(layout.join_name(bin_dir, "activate"), LIMIT_SMALL)
+        data, _ = read_head(activate := layout.join_name(bin_dir, "activate"), LIMIT_SMALL)
     except Unreadable:
         data = b""
     named = layout.activate_home(data.decode("utf-8", "replace")) if data else None
     if named is not None:
         named = os.path.normpath(named)
         if named not in here and _remembered(memo, "real", named, os.path.realpath) not in here:
-            return f"{os.path.join(bin_dir, 'activate')} names {named}"
+            return f"{activate} names {named}"
         return None
     try:
         with os.scandir(bin_dir) as it:

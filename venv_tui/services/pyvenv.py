@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from venv_tui.errors import BadInput
-from venv_tui.services.layout import PYVENV_CFG, is_environment
+from venv_tui.services.layout import PYVENV_CFG, is_environment, join_name
 
 __all__ = ["PYVENV_CFG", "PyvenvCfg", "existing_environment", "is_environment", "read_pyvenv_cfg"]
 
@@ -22,10 +22,10 @@ def leading_version(text: str) -> str | None:
     parts = text.split(".", 3)[:3]
     if len(parts) < 2 or not (parts[0].isdecimal() and parts[1][:1].isdecimal()):
         return None
-    minor = _digits_at_start(parts[1])
+    minor = parts[1] if parts[1].isdecimal() else _digits_at_start(parts[1])
     if len(minor) < len(parts[1]) or len(parts) == 2:
         return f"{parts[0]}.{minor}"
-    patch = _digits_at_start(parts[2])
+    patch = parts[2] if parts[2].isdecimal() else _digits_at_start(parts[2])
     return f"{parts[0]}.{minor}.{patch}" if patch else f"{parts[0]}.{minor}"
 
 
@@ -49,15 +49,18 @@ class PyvenvCfg:
         found = self.values.get(key)  # the keys asked for are mostly lower case already
         return found if found is not None else self.values.get(key.lower())
 
+    # The properties below ask ``values`` directly: their keys are lower case, as parsing
+    # stores them, and a floor's inspection asks a dozen of them.
+
     @property
     def home(self) -> str | None:
-        return self.get("home")
+        return self.values.get("home")
 
     @property
     def version(self) -> str | None:
         """ "3.12.1" from ``version`` (venv), ``version_info`` (virtualenv, uv: "3.12.1.final.0")."""
         for key in ("version", "version_info"):
-            raw = self.get(key)
+            raw = self.values.get(key)
             if raw:
                 found = leading_version(raw.strip())
                 if found:
@@ -66,11 +69,11 @@ class PyvenvCfg:
 
     @property
     def system_site_packages(self) -> bool:
-        return (self.get("include-system-site-packages") or "").strip().lower() == "true"
+        return (self.values.get("include-system-site-packages") or "").strip().lower() == "true"
 
     @property
     def prompt(self) -> str | None:
-        raw = self.get("prompt")
+        raw = self.values.get("prompt")
         if raw is None:
             return None
         raw = raw.strip()
@@ -83,20 +86,20 @@ class PyvenvCfg:
     def base_executable(self) -> str | None:
         """The base interpreter's executable, when the file names it (3.11+ venv, uv, virtualenv)."""
         for key in ("executable", "base-executable", "base-prefix-executable"):
-            raw = self.get(key)
+            raw = self.values.get(key)
             if raw:
                 return raw.strip()
         return None
 
     @property
     def creator(self) -> str:
-        if self.get("uv"):
+        if self.values.get("uv"):
             return "uv"
-        if self.get("virtualenv"):
+        if self.values.get("virtualenv"):
             return "virtualenv"
-        if self.get("conda") or self.get("conda_env"):
+        if self.values.get("conda") or self.values.get("conda_env"):
             return "conda"
-        if self.get("version") or self.get("home"):
+        if self.values.get("version") or self.values.get("home"):
             return "venv"
         return "unknown"
 
@@ -127,13 +130,12 @@ def existing_environment(env_path: str) -> str:
 def parse_pyvenv_cfg(text: str, folder: str) -> PyvenvCfg:
     values: dict[str, str] = {}
     for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith(("#", ";")):
-            continue
-        key, sep, value = line.partition("=")
+        key, sep, value = raw.partition("=")
         if not sep:
-            continue  # site.py ignores such lines too; so do we
-        values[key.strip().lower()] = value.strip()
+            continue  # no "=": site.py ignores such lines too; so do we (blank ones as well)
+        key = key.strip()
+        if key[:1] not in ("#", ";"):  # "#" and ";" start a comment
+            values[key.lower()] = value.strip()
     return PyvenvCfg(path=folder, values=values)
 
 
@@ -142,7 +144,7 @@ def read_pyvenv_cfg(folder: str) -> PyvenvCfg:
     unreadable, not a regular file, not text, or has no ``key = value`` line at all."""
     from venv_tui.files import LIMIT_SMALL, Unreadable, read_bytes
 
-    cfg_path = os.path.join(folder, PYVENV_CFG)
+    cfg_path = join_name(folder, PYVENV_CFG)
     try:
         data = read_bytes(cfg_path, LIMIT_SMALL)
     except Unreadable as err:

@@ -18,6 +18,7 @@ keyed by the modification times of the floor's folder, its ``bin`` folder and it
 from __future__ import annotations
 
 import os
+import stat
 
 TYPE_CHECKING = False  # typing, dataclasses and json are not imported at run time: start-up
 if TYPE_CHECKING:
@@ -270,6 +271,26 @@ def _site_times(real: str) -> list[int]:
     return times
 
 
+def _real(path: str, parents: dict[str, str]) -> str:
+    """``os.path.realpath(path)``: for floors side by side, their folder's real path is resolved
+    once (``parents``) and each floor costs one ``lstat``."""
+    parent, _, name = path.rpartition(os.sep)
+    known = parents.get(parent)
+    if known is None or name in ("", ".", ".."):
+        from venv_tui.services.layout import real_path
+
+        return real_path(path, parents)  # the general way; it fills ``parents``
+    full = known + name if known.endswith(os.sep) else known + os.sep + name
+    try:
+        if stat.S_ISLNK(os.lstat(full).st_mode):
+            return os.path.realpath(full)
+    except OSError:
+        pass
+    except ValueError:
+        return os.path.realpath(path)
+    return full
+
+
 def _mtime(folder: str) -> int:
     try:
         return os.stat(folder).st_mtime_ns
@@ -384,8 +405,6 @@ def floor_sizes(
     """The size of each floor folder in ``paths`` (keyed by the path as given), from the cache
     when its stamps still hold, else walked (and the cache updated). ``site_dirs``: each floor's
     own site folders (by path) when an inspection has just found them."""
-    from venv_tui.services.layout import real_path
-
     folder = _cache_dir(environ)
     index_path = os.path.join(folder, CACHE_NAME)
     blobs = os.path.join(folder, "sizes")
@@ -397,7 +416,7 @@ def floor_sizes(
     parents: dict[str, str] = {}
     changed = False
     for path in paths:
-        real = real_path(path, parents)
+        real = _real(path, parents)
         key = stamp(real, None if site_dirs is None else site_dirs.get(path))
         hit = _entry(cached.get(real), key, blobs)
         if hit is not None:

@@ -45,8 +45,8 @@ _TAGS: dict[str, str | None] = {}  # a lib folder's name -> its cache tag (few d
 
 def _cache_tag(site: str) -> str | None:
     """``cpython-311`` for ``lib/python3.11/site-packages``, ``pypy310`` for pypy3.10."""
-    parent = os.path.dirname(site)
-    name = parent[parent.rfind(os.sep) + 1 :]
+    end = site.rfind(os.sep)
+    name = site[site.rfind(os.sep, 0, end) + 1 : end] if end > 0 else ""
     tag = _TAGS.get(name, "")
     if tag == "":
         tag = _TAGS[name] = _tag_of(name.lower())

@@ -34,6 +34,8 @@ PRUNED = frozenset(
 )
 Listing = list[tuple[str, bool]]  # a folder's entries: (name, is a symbolic link)
 
+_is_link = os.DirEntry.is_symlink
+
 # Kernel and device trees: endless or slow to read, never an environment.
 _PRUNED_ABSOLUTE = frozenset({"/proc", "/sys", "/dev", "/run"})
 
@@ -114,7 +116,8 @@ def walk_floors(
             subfolders.append((entry.path, sub_key, sub_real))
         if is_env:
             floors.add(key)
-            yield folder, real, [(e.name, e.is_symlink()) for e in entries]
+            # Whether each entry is a link comes with the listing (no system call).
+            yield folder, real, list(zip(names, map(_is_link, entries), strict=True))
             for link in pending.pop(key, ()):
                 yield link, None, None
             continue
