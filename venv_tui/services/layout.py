@@ -94,12 +94,14 @@ def venv_site_dirs(env: str, listing: Sequence[tuple[str, bool]] | None = None) 
                 listing = [(e.name, e.is_symlink()) for e in it]
         except OSError:
             return found
-    tops = [(name, link) for name, link in listing if name[:3].lower() == "lib"]
+    tops = [entry for entry in listing if entry[0][:3].lower() == "lib"]
     if len(tops) > 1:
-        tops.sort(key=lambda t: (t[0] != "lib", t[0]))
-    has_lib = any(name == "lib" for name, _ in tops)
+        tops.sort(key=_lib_first)
+    has_lib = bool(tops) and tops[0][0] == "lib"  # sorted first when it is there
+    prefix = join_name(env, "")  # called for every floor: paths made by concatenation
+    sep = os.sep
     for top, link in tops:
-        lib = join_name(env, top)
+        lib = prefix + top
         if link and top != "lib" and has_lib and _links_to_lib(lib):
             continue  # venv's lib64 -> lib: the same folders again
         try:
@@ -109,13 +111,19 @@ def venv_site_dirs(env: str, listing: Sequence[tuple[str, bool]] | None = None) 
         except OSError:
             continue
         if ("site-packages", True) in entries:  # Windows: Lib/site-packages
-            found.append(("", join_name(lib, "site-packages")))
-        subs = sorted((name, v) for name, _ in entries if (v := lib_version_dir(name)))
+            found.append(("", lib + sep + "site-packages"))
+        subs = [(name, v) for name, _ in entries if (v := lib_version_dir(name))]
+        if len(subs) > 1:
+            subs.sort()
         for sub, version in subs:
-            candidate = join_name(join_name(lib, sub), "site-packages")
+            candidate = lib + sep + sub + sep + "site-packages"
             if os.path.isdir(candidate):
                 found.append((version, candidate))
     return found
+
+
+def _lib_first(top: tuple[str, bool]) -> tuple[bool, str]:
+    return (top[0] != "lib", top[0])
 
 
 def _links_to_lib(folder: str) -> bool:
