@@ -96,10 +96,9 @@ def venv_site_dirs(env: str, listing: Sequence[tuple[str, bool]] | None = None) 
             return found
     tops = [entry for entry in listing if entry[0][:3].lower() == "lib"]
     if len(tops) > 1:
-        tops.sort(key=_lib_first)
+        tops.sort(key=lambda t: (t[0] != "lib", t[0]))
     has_lib = bool(tops) and tops[0][0] == "lib"  # sorted first when it is there
-    prefix = join_name(env, "")  # called for every floor: paths made by concatenation
-    sep = os.sep
+    prefix, sep = join_name(env, ""), os.sep  # for every floor: paths made by concatenation
     for top, link in tops:
         lib = prefix + top
         if link and top != "lib" and has_lib and _links_to_lib(lib):
@@ -112,18 +111,11 @@ def venv_site_dirs(env: str, listing: Sequence[tuple[str, bool]] | None = None) 
             continue
         if ("site-packages", True) in entries:  # Windows: Lib/site-packages
             found.append(("", lib + sep + "site-packages"))
-        subs = [(name, v) for name, _ in entries if (v := lib_version_dir(name))]
-        if len(subs) > 1:
-            subs.sort()
-        for sub, version in subs:
+        for sub, version in sorted((name, v) for name, _ in entries if (v := lib_version_dir(name))):
             candidate = lib + sep + sub + sep + "site-packages"
             if os.path.isdir(candidate):
                 found.append((version, candidate))
     return found
-
-
-def _lib_first(top: tuple[str, bool]) -> tuple[bool, str]:
-    return (top[0] != "lib", top[0])
 
 
 def _links_to_lib(folder: str) -> bool:
