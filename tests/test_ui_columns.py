@@ -16,6 +16,7 @@ from ui_data import (
     LONG_ROBOT,
     PACKAGES,
     LongNames,
+    _dist,
     demo_app,
     settle,
 )
@@ -206,3 +207,37 @@ def test_long_names_picture(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) 
         await _open(pilot, "packages")
 
     assert snap_compare(demo_app(services=LongNames()), terminal_size=(120, 40), run_before=steps)
+
+
+@pytest.mark.parametrize(("width", "cut"), [(80, True), (120, False)])
+async def test_a_comparison_keeps_both_versions_whole(width: int, cut: bool) -> None:
+    from test_snapshots_dialogs import Host, steady
+
+    from venv_tui.model import PackageSet, Site
+    from venv_tui.services.diff import diff_packages
+    from venv_tui.ui.diffscreen import DiffScreen
+
+    def floor(path: str, suffix: str, count: int) -> PackageSet:
+        site = Site(path, f"{path}/bin/python", "3.12.4", "cpython", (f"{path}/lib",), (), True)
+        return PackageSet(site, tuple(
+            _dist(f"{path}/lib", name, version + suffix) for name, version, _ in LONG_PACKAGES[:count]
+        ))
+
+    diff = diff_packages(floor(FLOOR[1], "", 4), floor(FLOOR[2], ".post1", 2))
+    # A floor's name is never read as markup, and never widens a column of versions.
+    app = Host(DiffScreen(diff, LONG_FLOOR_NAME, "floor [bold]2[/bold]"))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await steady(pilot)
+        table = app.screen.query_one("#diff-table", Table)
+        header, *rows = drawn(table)
+        assert header == {"Change": "Change", "Name": "Name", "Left": "Left", "Right": "Right"}
+        assert whole(table, "Right")
+        shown = {r["Left"]: r for r in rows}
+        for name, version, _ in LONG_PACKAGES:
+            row = shown[version]
+            assert cut_from(row["Name"], name)
+            on_both = name in {n for n, _, _ in LONG_PACKAGES[:2]}
+            assert row["Right"] == (f"{version}.post1" if on_both else "—")
+        longest = max((n for n, _, _ in LONG_PACKAGES), key=len)
+        assert (shown["7.1.1"]["Name"] != longest) is cut  # cut only when there is no room
+        assert "right: floor [bold]2[/bold]" in str(app.screen.query_one("#diff-header").render())
