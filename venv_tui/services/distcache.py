@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 
+from venv_tui import files
 from venv_tui.model import Distribution
 from venv_tui.services import distinfo
 from venv_tui.services.metadata import ALL_FIELDS, CHECK_FIELDS, LISTING_FIELDS, Fields, read_metadata
@@ -96,7 +97,7 @@ class DistCache:
         if self.changed or gone:
             import marshal
 
-            _write(self.path, marshal.dumps((_VERSION, self.folder, self.entries)))
+            files.write_quietly(self.path, marshal.dumps((_VERSION, self.folder, self.entries)))
 
     def _read_and_keep(
         self, name: str, path: str, inherited: bool, problems: list[str], stamp: Stamp | None, mask: int
@@ -220,8 +221,6 @@ def _file_name(folder: str) -> str:
 def _load(path: str, folder: str) -> dict[str, Entry]:
     import marshal
 
-    from venv_tui import files
-
     try:
         data = marshal.loads(files.read_bytes(path, _LIMIT))
     except (ValueError, EOFError, TypeError, files.BadInput):
@@ -239,27 +238,3 @@ def _load(path: str, folder: str) -> dict[str, Entry]:
         if type(entry) is not tuple or len(entry) != _WIDTH:
             return {}
     return entries
-
-
-def _write(path: str, data: bytes) -> None:
-    """Write atomically: a temporary file of this process beside it, then a rename."""
-    folder = os.path.dirname(path)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        try:
-            fd = os.open(tmp, flags, 0o600)
-        except FileNotFoundError:  # the cache folder is not made yet
-            os.makedirs(folder, exist_ok=True)
-            fd = os.open(tmp, flags, 0o600)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
