@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from venv_tui.services import story
 
@@ -370,7 +371,7 @@ def app_big_floor_ms(count: int = 5000) -> tuple[float, float, float, float, flo
             table.add_columns("Name", "Version", "Flags")
             table.focus()
 
-    async def moves(app: App[object], pilot: object, table: DataTable) -> float:
+    async def moves(app: App[Any], pilot: object, table: DataTable) -> float:
         times = []
         for i in range(60):
             start = time.perf_counter()
@@ -380,7 +381,7 @@ def app_big_floor_ms(count: int = 5000) -> tuple[float, float, float, float, flo
 
     out: list[float] = []
 
-    async def filled(app: App[object], table: DataTable, lag: list[float]) -> None:
+    async def filled(app: App[Any], table: DataTable, lag: list[float]) -> None:
         """From the first frame: the table filled, then watched on for half a second (DataTable
         measures new rows when idle, and the first frames of a full table come after)."""
         start = time.perf_counter()
