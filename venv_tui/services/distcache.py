@@ -4,7 +4,8 @@ folder so that a floor of thousands of packages is not read file by file on ever
 Reading a dist-info folder costs a handful of system calls (METADATA, INSTALLER, REQUESTED,
 ``direct_url.json``); checking that nothing changed costs two ``stat`` calls: the folder's and
 its METADATA's. An entry is used only while both stamps (inode and change time, ``st_ctime``,
-which no tool can set back, unlike ``st_mtime``) are what they were:
+which no tool can set back, unlike ``st_mtime``; on Windows, where ``st_ctime`` is the creation
+time, ``st_mtime``) are what they were:
 
 - installing, upgrading, reinstalling or uninstalling makes or removes the folder, and adding or
   removing a file in it (REQUESTED, direct_url.json, INSTALLER) changes the folder's stamp;
@@ -45,6 +46,8 @@ Entry = tuple
 _WIDTH = 13
 
 Stamp = tuple[int, int, int, int]
+# On Windows st_ctime is the creation time: there the modification time has to tell changes.
+_CTIME_IS_CHANGE = os.name != "nt"
 
 
 class DistCache:
@@ -74,7 +77,10 @@ class DistCache:
             else:
                 d = os.stat(name, dir_fd=self.dfd)
                 m = os.stat(name + "/METADATA", dir_fd=self.dfd)
-            stamp: Stamp | None = (d.st_ino, d.st_ctime_ns, m.st_ino, m.st_ctime_ns)
+            if _CTIME_IS_CHANGE:
+                stamp: Stamp | None = (d.st_ino, d.st_ctime_ns, m.st_ino, m.st_ctime_ns)
+            else:
+                stamp = (d.st_ino, d.st_mtime_ns, m.st_ino, m.st_mtime_ns)
         except (OSError, ValueError):
             stamp = None  # read as usual: the reader words what is wrong
         self.seen.add(name)
