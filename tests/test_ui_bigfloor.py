@@ -134,7 +134,7 @@ async def test_thousands_of_packages_filter_and_follow_the_cursor() -> None:
 
 async def test_cells_are_drawn_as_datatable_draws_them() -> None:
     """The packages table's own cell drawing gives, line for line, what DataTable's gives:
-    plain, styled and empty cells, under the cursor and not."""
+    plain, styled, empty and cut cells (ending in "…"), under the cursor and not."""
     from textual.strip import Strip
     from textual.widgets import DataTable
 
@@ -143,12 +143,15 @@ async def test_cells_are_drawn_as_datatable_draws_them() -> None:
         await settle(pilot)
         table = app.query_one("#packages-table", Table)
         table.fill([("styled", [Cell("red-one", "red"), Cell("1.0", "dim"), Cell("", "dim")])])
+        long = "opentelemetry-instrumentation-asgi"
+        table.fill([("long", [Cell(long, "red"), Cell("0.48b0.post1+local"), Cell("R E I !")])])
         await pilot.pause()
         compared = 0
-        for row in (0, 1, table.row_count - 1):
+        cut = 0
+        for row in (0, 1, table.row_count - 2, table.row_count - 1):
             for column in range(3):
-                for cursor in (False, True):
-                    args = (row, column, table.rich_style, 12, cursor, False)
+                for cursor, width in ((False, 12), (True, 12), (False, 3), (True, 7)):
+                    args = (row, column, table.rich_style, width, cursor, False)
                     ours = table._render_cell(*args)
                     table._cell_render_cache.clear()
                     theirs = DataTable._render_cell(table, *args)
@@ -157,7 +160,12 @@ async def test_cells_are_drawn_as_datatable_draws_them() -> None:
                         list(Strip(line).simplify()) for line in theirs
                     ]
                     compared += 1
-        assert compared == 18
+                    cut += "…" in Strip(ours[0]).text
+        assert compared == 48
+        assert cut >= 6  # the long name, version and flags at the narrow widths
+        assert Strip(table._render_cell(table.row_count - 1, 0, table.rich_style, 12)[0]).text == (
+            " opentelem… "
+        )
 
 
 async def test_the_floors_table_is_not_drawn_again_for_the_same_rows() -> None:

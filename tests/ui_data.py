@@ -546,3 +546,41 @@ async def settle(pilot: object, rounds: int = 4) -> None:
         await pilot.pause()  # type: ignore[attr-defined]
         await wait_readers(pilot.app)  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]
+
+
+# Names as long as real floors hold them: the wide columns give way, the short ones stay whole.
+LONG_PACKAGES = (
+    ("opentelemetry-instrumentation-asgi", "0.48b0", {"requested": True, "editable": True}),
+    ("types-backports.ssl_match_hostname", "3.7.4.6", {"requested": True}),
+    ("sphinxcontrib-applehelp", "2.0.0", {"inherited": True}),
+    ("zope.interface-with-a-name-longer-than-any-panel-of-the-app-is-wide", "7.1.1", {}),
+)
+LONG_FLOOR = f"{HOUSE}/services/observability/opentelemetry-collector-playground/.venv"
+LONG_FLOOR_NAME = "opentelemetry-collector-playground-environment"
+LONG_PYTHON = f"{HOME}/.local/share/uv/python/cpython-3.14.0rc1-linux-x86_64-gnu/bin/python3.14"
+LONG_ROBOT = f"{HOUSE}/robots/nightly_opentelemetry_collector_configuration_checker.py"
+SIZES[LONG_FLOOR] = 123_400_000
+
+
+class LongNames(FakeServices):
+    """The house with floor 1 also holding packages with long names, a floor with a long name
+    and path, an interpreter deep under uv, and a robot with a long name."""
+
+    def __init__(self) -> None:
+        super().__init__(active=FLOOR[1])
+        site = _site(FLOOR[1])
+        self.packages_by_env[FLOOR[1]] = PACKAGES[FLOOR[1]] + tuple(
+            _dist(site, name, version, **flags) for name, version, flags in LONG_PACKAGES
+        )
+        self.environment_list.append(_env(LONG_FLOOR, LONG_FLOOR_NAME, creator="virtualenv"))
+
+    def interpreters(self) -> list[Interpreter]:
+        return [*INTERPRETERS, interp("3.14.0rc1", LONG_PYTHON, source="uv")]
+
+    def find_sources(self, folder: str) -> list[str]:
+        return [*super().find_sources(folder), LONG_ROBOT]
+
+    def load_source(self, path: str, **kw: object) -> RequirementSource:  # type: ignore[override]
+        if path == LONG_ROBOT:
+            return _robot(LONG_ROBOT, "A>=2")
+        return super().load_source(path, **kw)  # type: ignore[arg-type]

@@ -136,6 +136,34 @@ def read_text(path: str, limit: int, *, errors: str = "strict") -> str:
         raise Unreadable(path, f"not UTF-8 text (byte {err.start})") from None
 
 
+def write_quietly(path: str, data: bytes) -> None:
+    """Write a cache file atomically (a temporary file of this process and thread beside it,
+    then a rename), making its folder if need be; a cache that cannot be written is no error.
+    Without ``tempfile``: its import and random names cost a short command more than the write."""
+    from _thread import get_ident
+
+    folder = os.path.dirname(path)
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.{get_ident()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        try:
+            fd = os.open(tmp, flags, 0o600)
+        except FileNotFoundError:  # the cache folder is not made yet
+            os.makedirs(folder, exist_ok=True)
+            fd = os.open(tmp, flags, 0o600)
+    except (OSError, ValueError):
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
 def is_regular_file(path: str) -> bool:
     """True when ``path`` is (or links to) a regular file; never raises."""
     try:

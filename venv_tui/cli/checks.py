@@ -33,7 +33,7 @@ def cmd_packages(args: argparse.Namespace, services: Services) -> int:
 
     existing(args.env, "the environment")
     if args.json:  # the JSON shows no summary nor requirements: they are not read
-        out(report.dumps(report.packages_json(services.listing(args.env))))
+        out(report.packages_dumps(services.listing(args.env)))
     else:
         out(report.packages_text(services.packages(args.env)))
     return EXIT_OK

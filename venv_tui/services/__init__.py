@@ -141,7 +141,7 @@ class Services(DeleteFacade, Glance, Reading):
         from venv_tui.services.packages import read_packages
 
         site = self.open_site(path_or_site) if isinstance(path_or_site, str) else path_or_site
-        return read_packages(site)
+        return read_packages(site, cache_root=self.cache_root())
 
     def load_source(
         self,

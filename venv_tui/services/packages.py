@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import os
 
-from venv_tui.files import LIMIT_RECORD, LIMIT_SMALL, Unreadable, read_bytes, read_head
+from venv_tui.files import LIMIT_RECORD, LIMIT_SMALL, Unreadable, read_bytes
 from venv_tui.model import Distribution, PackageSet, Site, record, replace
-from venv_tui.services.metadata import ALL_FIELDS, CHECK_FIELDS, LISTING_FIELDS, read_metadata
+from venv_tui.services import distinfo
+from venv_tui.services.metadata import ALL_FIELDS, CHECK_FIELDS, LISTING_FIELDS, Fields, read_metadata
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from venv_tui.services.distcache import DistCache
 
 _SEP = os.sep  # joined by hand in the per-package paths: os.path.join costs more than a read
 
@@ -37,7 +40,9 @@ class _Entry:
     kind: str  # "dist-info", "egg-info" or "egg-link"
 
 
-def read_packages(site: Site, *, details: bool = True, requirements: bool = True) -> PackageSet:
+def read_packages(
+    site: Site, *, details: bool = True, requirements: bool = True, cache_root: str | None = None
+) -> PackageSet:
     """Every distribution the site's interpreter sees. Never raises for one bad entry or an
     unreadable folder: those become sentences in ``problems``.
 
@@ -45,21 +50,28 @@ def read_packages(site: Site, *, details: bool = True, requirements: bool = True
     (no INSTALLER, REQUESTED, direct_url.json: ``installer`` is None, ``requested`` and
     ``editable`` False), and of it name, version and Requires-Dist: all a dependency check
     needs. Without ``requirements``, Summary, Requires-Dist, Requires-Python and Provides-Extra
-    are not read (left empty): what a listing (``packages --json``) does not show."""
+    are not read (left empty): what a listing (``packages --json``) does not show.
+
+    With ``cache_root`` (the app's cache folder), what each dist-info folder held is kept there
+    and reused while the folder is unchanged (:mod:`venv_tui.services.distcache`); the result is
+    the same either way."""
     if not details:
         keys = CHECK_FIELDS
     elif not requirements:
         keys = LISTING_FIELDS
     else:
         keys = ALL_FIELDS
+    read = _Read(keys, details, cache_root)
     kept: dict[str, Distribution] = {}
     shadowed: list[Distribution] = []
     problems: list[str] = []
     by_directory_order = _reads_in_directory_order(site.python_version)
     folders = [(d, False) for d in site.own_dirs] + [(d, True) for d in site.inherited_dirs]
-    folders = _with_pth_folders(folders, problems)
+    listed: dict[str, list[str]] = {}
+    folders = _with_pth_folders(folders, problems, listed)
     for folder, inherited in folders:
-        for dist in _read_folder(folder, inherited, by_directory_order, problems, details, keys):
+        names = listed.get(folder)
+        for dist in _read_folder(folder, inherited, by_directory_order, problems, read, names):
             key = _canonical(dist.name)
             first = kept.get(key)
             if first is None:
@@ -69,8 +81,7 @@ def read_packages(site: Site, *, details: bool = True, requirements: bool = True
                 shadowed.append(_duplicate_problem(dist, first))
             else:
                 shadowed.append(dist)
-    distributions = [kept[key] for key in sorted(kept)]
-    distributions.sort(key=lambda d: (_canonical(d.name), d.name))
+    distributions = [kept[key] for key in sorted(kept)]  # keys are unique: no tie to break
     return PackageSet(
         site=site,
         distributions=tuple(distributions),
@@ -98,20 +109,22 @@ def required_by_index(packages: PackageSet) -> dict[str, tuple[str, ...]]:
 
 
 def _with_pth_folders(
-    folders: list[tuple[str, bool]], problems: list[str]
+    folders: list[tuple[str, bool]], problems: list[str], listed: dict[str, list[str]]
 ) -> list[tuple[str, bool]]:
     """``folders`` with, after each, the existing folders its ``.pth`` files name, as ``site.py``
     adds them: files in name order, blank and ``#`` lines skipped, ``import`` lines not run,
-    a relative line taken from the site folder, a folder already on the path not added again."""
+    a relative line taken from the site folder, a folder already on the path not added again.
+    What each folder holds goes into ``listed``: the reader does not list it again."""
     out: list[tuple[str, bool]] = []
     known = {os.path.realpath(d) for d, _ in folders}
     for folder, inherited in folders:
         out.append((folder, inherited))
         try:
             with os.scandir(folder) as it:
-                pth = sorted(e.name for e in it if e.name.endswith(".pth"))
+                names = listed[folder] = [e.name for e in it]
         except OSError:
             continue  # the folder itself is reported by the reader
+        pth = sorted(name for name in names if name.endswith(".pth"))
         for name in pth:
             path = folder + _SEP + name
             try:
@@ -142,12 +155,13 @@ def _read_folder(
     inherited: bool,
     by_directory_order: bool,
     problems: list[str],
-    details: bool = True,
-    keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS,
+    read: _Read,
+    names: list[str] | None = None,
 ) -> Iterator[Distribution]:
     try:
-        with os.scandir(folder) as it:
-            names = [e.name for e in it]
+        if names is None:
+            with os.scandir(folder) as it:
+                names = [e.name for e in it]
     except FileNotFoundError:
         problems.append(f"The site-packages folder {folder} does not exist.")
         return
@@ -158,13 +172,21 @@ def _read_folder(
         problems.append(f"The site-packages folder {folder} cannot be read ({err.strerror}).")
         return
     infos, links = _entries(folder, names, by_directory_order)
-    for entry in infos:
-        dist = _read_info(entry, folder, inherited, problems, details, keys)
-        if dist is not None:
-            yield dist
+    cache = read.cache_of(folder) if infos else None
+    try:
+        for entry in infos:
+            if cache is not None and entry.kind == "dist-info":
+                dist = cache.read(entry.file_name, entry.path, inherited, problems)
+            else:
+                dist = _read_info(entry, folder, inherited, problems, read.details, read.keys)
+            if dist is not None:
+                yield dist
+    finally:
+        if cache is not None:
+            cache.close()
     # pip reads .egg-link files after the folder's own entries (setuptools' tie-break).
     for entry in links:
-        dist = _read_egg_link(entry, folder, inherited, problems, keys)
+        dist = _read_egg_link(entry, folder, inherited, problems, read.keys)
         if dist is not None:
             yield dist
 
@@ -173,8 +195,10 @@ def _entries(
     folder: str, names: list[str], by_directory_order: bool
 ) -> tuple[list[_Entry], list[_Entry]]:
     """The metadata entries of a folder, in the order pip meets them."""
-    groups: dict[str, list[_Entry]] = {}
+    entries: list[_Entry] = []
     links: list[_Entry] = []
+    first: dict[str, int] = {}  # group -> the order it first appeared in
+    ranks: list[int] = []
     if not by_directory_order:
         names = sorted(names)  # pkg_resources (pip on Python < 3.11) sorts the folder
     for file_name in names:
@@ -184,21 +208,45 @@ def _entries(
         elif low.endswith(".egg-info"):
             kind = "egg-info"
         elif low.endswith(".egg-link"):
-            links.append(_Entry(file_name, os.path.join(folder, file_name), "egg-link"))
+            links.append(_Entry(file_name, folder + _SEP + file_name, "egg-link"))
             continue
         else:
             continue
-        entry = _Entry(file_name, os.path.join(folder, file_name), kind)
+        entries.append(_Entry(file_name, folder + _SEP + file_name, kind))
         if by_directory_order:
             # importlib.metadata groups entries by the name part of the folder name, in the
             # order each name first appears in the directory listing.
             group = low.rpartition(".")[0].partition("-")[0].replace(".", "_")
             while "__" in group:
                 group = group.replace("__", "_")
-        else:
-            group = file_name
-        groups.setdefault(group, []).append(entry)
-    return [e for group in groups.values() for e in group], links
+            ranks.append(first.setdefault(group, len(first)))
+    if len(first) < len(ranks):  # a name met twice: its entries go together (a stable sort)
+        order = sorted(range(len(entries)), key=ranks.__getitem__)
+        entries = [entries[i] for i in order]
+    return entries, links
+
+
+class _Read:
+    """What one :func:`read_packages` call reads (fields, details) and where it keeps it."""
+
+    __slots__ = ("cache_root", "details", "keys", "now_ns")
+
+    def __init__(self, keys: Fields, details: bool, cache_root: str | None) -> None:
+        self.keys = keys
+        self.details = details
+        self.cache_root = cache_root
+        self.now_ns = 0
+        if cache_root is not None:
+            import time
+
+            self.now_ns = time.time_ns()
+
+    def cache_of(self, folder: str) -> DistCache | None:
+        if self.cache_root is None:
+            return None
+        from venv_tui.services.distcache import DistCache
+
+        return DistCache(folder, self.cache_root, self.keys, self.details, self.now_ns)
 
 
 def _read_info(
@@ -222,8 +270,8 @@ def _read_info(
     assert meta.name is not None and meta.version is not None
     requires = meta.requires
     if entry.kind == "egg-info" and not requires and keys is not LISTING_FIELDS and os.path.isdir(path):
-        requires = _egg_info_requires(path)
-    editable_location = _editable_location(path) if details and entry.kind == "dist-info" else None
+        requires = distinfo.egg_info_requires(path)
+    editable_location = distinfo.editable_location(path) if details and entry.kind == "dist-info" else None
     return Distribution(
         name=meta.name,
         version=meta.version,
@@ -231,12 +279,12 @@ def _read_info(
         metadata_path=path,
         editable=editable_location is not None,
         editable_location=editable_location,
-        requested=details and _is_there(path + _SEP + "REQUESTED"),
+        requested=details and distinfo.is_there(path + _SEP + "REQUESTED"),
         inherited=inherited,
         summary=meta.summary,
         requires=requires,
         requires_python=meta.requires_python,
-        installer=_installer(path) if details else None,
+        installer=distinfo.installer_of(path) if details else None,
         kind="dist-info" if entry.kind == "dist-info" else "egg-info",
         problem=_sentence(path, meta.problem),
     )
@@ -284,111 +332,6 @@ def _read_egg_link(
             )
     problems.append(f"{entry.path} points to {project}, which holds no .egg-info folder.")
     return None
-
-
-def _editable_location(info: str) -> str | None:
-    """The project folder of a PEP 660 editable install, from ``direct_url.json`` (PEP 610),
-    read by ``packaging.direct_url``; a file that does not validate counts as not editable, as
-    pip treats it."""
-    path = info + _SEP + "direct_url.json"
-    try:
-        os.lstat(path)
-    except OSError:
-        return None  # the common case, told by one stat
-    try:
-        data = read_bytes(path, LIMIT_SMALL)
-    except Unreadable:
-        return None
-    import json
-
-    from packaging.direct_url import DirectUrl, DirectUrlValidationError
-
-    try:
-        parsed = json.loads(data)
-        direct = DirectUrl.from_dict(parsed)
-    except (ValueError, TypeError, AttributeError, DirectUrlValidationError):
-        return None
-    if direct.dir_info is None or direct.dir_info.editable is not True:
-        return None
-    return _file_url_to_path(direct.url)
-
-
-def _file_url_to_path(url: str) -> str:
-    from urllib.parse import unquote, urlsplit
-
-    parts = urlsplit(url)
-    path = unquote(parts.path)
-    if os.name == "nt":
-        if parts.netloc and parts.netloc != "localhost":
-            return f"\\\\{parts.netloc}{path.replace('/', os.sep)}"
-        if len(path) >= 3 and path[0] == "/" and path[2] == ":":
-            path = path[1:]
-        return path.replace("/", os.sep)
-    return path
-
-
-def _is_there(path: str) -> bool:
-    """``os.path.exists`` without its extra call (it runs once per package)."""
-    try:
-        os.stat(path)
-    except (OSError, ValueError):
-        return False
-    return True
-
-
-def _installer(info: str) -> str | None:
-    try:
-        data = read_head(info + _SEP + "INSTALLER", 1024)[0]
-    except Unreadable:
-        return None
-    word = data.rstrip(b"\n")
-    if word.isalnum():  # "pip", "uv": one ASCII word, the usual case
-        return word.decode("ascii")
-    for line in data.decode("utf-8", "replace").splitlines():
-        if line.strip():
-            return line.strip()
-    return None
-
-
-def _egg_info_requires(info: str) -> tuple[str, ...]:
-    """``requires.txt`` of an egg-info folder as Requires-Dist values, the way pip turns it
-    into metadata (a ``[extra:marker]`` section becomes a marker)."""
-    try:
-        text = read_bytes(os.path.join(info, "requires.txt"), LIMIT_RECORD).decode("utf-8", "replace")
-    except Unreadable:
-        return ()
-    found: list[str] = []
-    extra = marker = ""
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            extra, _, marker = line.strip("[]").partition(":")
-            continue
-        safe = _safe_extra(extra)
-        if extra and marker:
-            found.append(f'{line} ; ({marker}) and extra == "{safe}"')
-        elif extra:
-            found.append(f'{line} ; extra == "{safe}"')
-        elif marker:
-            found.append(f"{line} ; {marker}")
-        else:
-            found.append(line)
-    return tuple(found)
-
-
-def _safe_extra(extra: str) -> str:
-    """setuptools' safe_extra: each run of characters other than letters, digits, "." and "-"
-    becomes one "_", then lower case."""
-    out: list[str] = []
-    for c in extra:
-        keep = c.isascii() and (c.isalnum() or c in ".-")
-        if keep:
-            out.append(c)
-        elif not out or out[-1] != "_":  # no "_" is kept as it is: this one ends a run
-            out.append("_")
-    return "".join(out).lower()
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -13,8 +13,17 @@ class Reading:
     """Lean reads of a floor's packages: methods of the services facade."""
 
     if TYPE_CHECKING:
+        from collections.abc import Mapping
+
+        environ: Mapping[str, str]
 
         def open_site(self, path: str) -> Site: ...
+
+    def cache_root(self) -> str:
+        """The app's cache folder, where what was read of each floor's packages is kept."""
+        from venv_tui.config import cache_dir
+
+        return cache_dir(self.environ)
 
     def dependencies(self, path_or_site: str | Site) -> PackageSet:
         """What :meth:`packages` reads, without what only a listing shows (INSTALLER,
@@ -23,7 +32,7 @@ class Reading:
         from venv_tui.services.packages import read_packages
 
         site = self.open_site(path_or_site) if isinstance(path_or_site, str) else path_or_site
-        return read_packages(site, details=False)
+        return read_packages(site, details=False, cache_root=self.cache_root())
 
     def listing(self, path_or_site: str | Site) -> PackageSet:
         """What :meth:`packages` reads, without the fields a listing does not show (Summary,
@@ -31,4 +40,4 @@ class Reading:
         from venv_tui.services.packages import read_packages
 
         site = self.open_site(path_or_site) if isinstance(path_or_site, str) else path_or_site
-        return read_packages(site, requirements=False)
+        return read_packages(site, requirements=False, cache_root=self.cache_root())

@@ -11,7 +11,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
+
+from venv_tui.ui.panels.base import Table
 
 if TYPE_CHECKING:
     from venv_tui.services.diff import DiffRow, FloorDiff
@@ -64,8 +66,9 @@ class DiffScreen(Screen[None]):
         border: round $primary;
         border-title-style: bold;
     }
-    DiffScreen DataTable {
+    DiffScreen Table {
         height: 1fr;
+        overflow-x: hidden;  /* the Name column gives way: the versions are always in view */
     }
     """
 
@@ -80,27 +83,29 @@ class DiffScreen(Screen[None]):
         head = Static(header(self.diff, self.left, self.right), id="diff-header")
         head.border_title = f"Compare {self.left} with {self.right}"
         yield head
-        table: DataTable[Text] = DataTable(id="diff-table", cursor_type="row", zebra_stripes=True)
+        table = Table(id="diff-table")
+        table.zebra_stripes = True
+        table.cursor_foreground_priority = "css"  # the cursor row in the cursor's colours
+        # Left and Right, not the floors' names (the header above says them): a long name would
+        # widen a column of versions; a long package name is cut, the versions stay whole.
+        table.set_columns("Change", "Name", "Left", "Right", giving=("Name",))
         yield table
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#diff-table", DataTable)
-        table.add_columns("Change", "Name", self.left, self.right)
         self._fill()
 
     def _fill(self) -> None:
-        table = self.query_one("#diff-table", DataTable)
-        table.clear()
+        table = self.query_one("#diff-table", Table)
         rows = self.diff.shown(self.show_same)
-        for row in rows:
-            table.add_row(*diff_cells(row), key=row.name)
+        cells: list[tuple[str, tuple[Text, ...]]] = [(row.name, diff_cells(row)) for row in rows]
+        if not rows:
+            cells.append(("\0none", (Text("nothing differs", "dim"), Text(""), Text(""), Text(""))))
+        table.refill(cells)
         hidden = len(self.diff.rows) - len(rows)
         self.query_one("#diff-header", Static).border_subtitle = (
             f"{hidden} same hidden · a shows them" if hidden else "a hides the same"
         )
-        if not rows:
-            table.add_row(Text("nothing differs", "dim"), Text(""), Text(""), Text(""))
 
     def action_toggle_same(self) -> None:
         self.show_same = not self.show_same

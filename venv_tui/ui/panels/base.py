@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -10,15 +10,17 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets._data_table import ColumnKey, Row, RowKey
+from textual.widgets._data_table import ColumnKey, Row, RowKey, RowRenderables
 
 from venv_tui.ui.messages import PanelFocused
+from venv_tui.ui.panels.widths import LEAST, Span, fitted
 
 
 def tilde(path: str, home: str | None) -> str:
@@ -39,7 +41,8 @@ class Cell:
         self.style = style
 
     def __rich__(self) -> Text:
-        return Text(self.plain, self.style)
+        # Cut to its column, it ends in "…": the reader sees that more is there.
+        return Text(self.plain, self.style, overflow="ellipsis")
 
     def __str__(self) -> str:
         return self.plain
@@ -175,8 +178,10 @@ class Table(DataTable):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         plain = cell.plain
         inner = width - 2 * pad
-        if len(plain) > inner:
+        if inner < 1:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if len(plain) > inner:  # as Rich cuts a Text whose overflow is "ellipsis"
+            plain = plain[: inner - 1] + "…"
         cache_key = (
             row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
             self._update_count, self._pseudo_class_state,
@@ -216,6 +221,9 @@ class Table(DataTable):
         # Called when the cursor lands on a row, before the frame that shows it is drawn: what
         # depends on the row is then drawn in the same frame, not one message later.
         self.on_cursor: Callable[[], None] | None = None
+        self._labels: tuple[str, ...] = ()
+        self._giving: tuple[str, ...] = ()  # the columns that give way, the first first
+        self._giving_at: tuple[int, ...] = ()  # where they are in a row
         super().__init__(
             id=id, cursor_type="row", zebra_stripes=False, cursor_foreground_priority="renderable"
         )
@@ -245,10 +253,10 @@ class Table(DataTable):
         row_key = super().add_row(*cells, **kwargs)
         columns = getattr(self, "_ordered", None) or self.ordered_columns
         for column, cell in zip(columns, cells, strict=False):
-            if column.auto_width:
-                width = cell.cell_len if isinstance(cell, Text | Cell) else cell_len(str(cell))
-                if width > column.content_width:
-                    column.content_width = width
+            # A giving column's natural width too: what it shows when there is room.
+            width = cell.cell_len if isinstance(cell, Text | Cell) else cell_len(str(cell))
+            if width > column.content_width:
+                column.content_width = width
         return row_key
 
     def fill(self, rows: Sequence[tuple[str, Sequence[CellType]]] | Batch) -> None:
@@ -259,18 +267,20 @@ class Table(DataTable):
         row and measures every cell again when idle, which for 5000 rows held the UI thread for
         a large fraction of a second.
         """
-        batch = rows if isinstance(rows, Batch) else prepare(rows, getattr(self, "_labels", ()))
+        batch = rows if isinstance(rows, Batch) else prepare(rows, self._labels)
         columns = getattr(self, "_ordered", None) or self.ordered_columns
         if self.row_count or [c.key.value for c in columns] != list(batch.columns):
             for key, cells in batch.cells:  # rare: rows appended, or columns of another shape
                 self.add_row(*cells, key=key)
+            self._fit()  # drawn anew: the rows added moved the update count on
             return
         self._row_locations = TwoWayDict(dict(batch.locations))
         self._data.update(batch.data)
         self.rows.update(batch.rows)
         for column, width in zip(columns, batch.widths, strict=True):
-            if column.auto_width and width > column.content_width:
+            if width > column.content_width:
                 column.content_width = width
+        self._fit()  # before the update count moves on: no cell is drawn at the old widths
         self._update_count += 1
         # Seeded as DataTable's own caches keyed by this update (lists: clear() empties one).
         self._ordered_row_cache[(self.row_count, self._update_count)] = list(batch.ordered)
@@ -296,14 +306,109 @@ class Table(DataTable):
         self.reset()
         for key, cells in rows:
             self.add_row(*cells, key=key)
+        self._fit()
         self._signature = signature
         return True
 
-    def set_columns(self, *labels: str) -> None:
+    def set_columns(self, *labels: str, giving: Sequence[str] = ()) -> None:
+        """The columns, by their labels (also their keys). ``giving`` names the wide columns
+        that give way when a row is wider than the table, the first one first: each is cut,
+        ending in "…", down to :data:`LEAST` (or its header), so that the short columns
+        beside it (a version, the flags) are always seen whole with their headers."""
         self._labels = labels
-        for label in labels:
+        self._giving = tuple(giving)
+        self._giving_at = tuple(labels.index(label) for label in giving)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for label in self._labels:
             self.add_column(label, key=label)  # known keys: a Batch can be made elsewhere
         self._ordered = list(self.ordered_columns)  # looked up once, not once per row
+        for label in self._giving:
+            # Drawn at the width _fit() sets; DataTable keeps measuring its content_width.
+            self.columns[ColumnKey(label)].auto_width = False
+
+    def _room(self) -> int | None:
+        """The columns the rows have beside the scrollbar, or None before the first layout."""
+        width, height = self.container_size
+        if not width:
+            return None
+        styles = self.styles
+        # Every row of these tables is one line: the row count says whether the bar shows.
+        lines = self.row_count + (self.header_height if self.show_header else 0)
+        bar = (
+            styles.overflow_y == "scroll"
+            or (styles.overflow_y == "auto" and lines > height)
+            or styles.scrollbar_gutter == "stable"
+        )
+        return width - styles.scrollbar_size_vertical if bar else width
+
+    def _fit(self) -> bool:
+        """Narrow the giving columns so that a row fits the table's width (each at its natural
+        width when there is room). Whether a width changed."""
+        if not self._giving:
+            return False
+        columns = self._ordered
+        pad = 2 * self.cell_padding
+        row = []
+        for column in columns:
+            if column.auto_width:
+                width = column.get_render_width(self)
+                row.append(Span(width, width, width))
+            else:
+                header = column.label.cell_len
+                least = min(column.content_width, max(LEAST, header))
+                row.append(Span(pad + column.content_width, pad + least, pad + header))
+        room = self._room()
+        if room is None:  # not laid out yet: natural widths until the first resize
+            widths = [span.natural for span in row]
+        else:
+            widths = fitted(row, self._giving_at, room - self._row_label_column_width, pad)
+        changed = False
+        for index in self._giving_at:
+            column = columns[index]
+            if column.width != widths[index] - pad:
+                column.width = widths[index] - pad
+                changed = True
+        return changed
+
+    def _refit(self) -> None:
+        """Fit the columns again where the update count does not move on (the cells drawn are
+        cached under it): what was drawn at the old widths is forgotten."""
+        if not self._fit():
+            return
+        self._cell_render_cache.clear()
+        self._row_render_cache.clear()
+        self._line_cache.clear()
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width + self._row_label_column_width, self.row_count + header)
+        self.refresh()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # DataTable's own handler (called after this one) moves the update count on.
+        self._refit()
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """DataTable's measuring when idle, then the giving columns fitted to what it found."""
+        super()._update_dimensions(new_rows)
+        self._refit()
+
+    def _compute_row_renderables(self, row_index: int) -> RowRenderables:
+        """A row's cells as DataTable draws them; a :class:`Text` in a giving column ends in
+        "…" when it is cut (a :class:`Cell` does already)."""
+        renderables = super()._compute_row_renderables(row_index)
+        if row_index < 0 or not self._giving_at:
+            return renderables
+        cells = renderables.cells
+        for index in self._giving_at:
+            if index < len(cells):
+                cell = cells[index]
+                if isinstance(cell, Text) and cell.overflow is None:
+                    cell = cell.copy()  # the panel's own Text is left as it made it
+                    cell.overflow = "ellipsis"
+                    cells[index] = cell
+        return renderables
 
     def reset(self) -> None:
         """Empty the table, columns too, so that widths are measured again from the new rows
@@ -313,9 +418,7 @@ class Table(DataTable):
         self._signature = None
         self.rows.clear()
         self.clear(columns=True)
-        for label in getattr(self, "_labels", ()):
-            self.add_column(label, key=label)
-        self._ordered = list(self.ordered_columns)
+        self._add_columns()
 
     def selected_key(self) -> str | None:
         """The key of the row under the cursor, or None when the table is empty."""

@@ -183,7 +183,10 @@ class EnvironmentsPanel(Panel):
 
     def compose(self) -> ComposeResult:
         table = Table(id="environments-table")
-        table.set_columns("", "Name", "Python", "Creator", "Health", "Size", "Path")
+        # The path gives way first (the note under the table says it whole), then the name.
+        table.set_columns(
+            "", "Name", "Python", "Creator", "Health", "Size", "Path", giving=("Path", "Name")
+        )
         yield table
         yield Static("", id="environment-note", classes="note")
 

@@ -65,7 +65,7 @@ class InterpretersPanel(Panel):
 
     def compose(self) -> ComposeResult:
         table = Table(id="interpreters-table")
-        table.set_columns("", "Version", "Found", "Path")
+        table.set_columns("", "Version", "Found", "Path", giving=("Path",))
         yield table
         yield Static("", id="interpreter-note", classes="note")
 

@@ -144,7 +144,7 @@ class PackagesPanel(Panel):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter by name (esc clears)", id="package-filter")
         table = Table(id="packages-table")
-        table.set_columns(*COLUMNS)
+        table.set_columns(*COLUMNS, giving=("Name",))  # the detail says it whole
         table.on_cursor = self._cursor_moved
         yield table
         yield Static("", id="package-detail", classes="detail")

@@ -96,7 +96,7 @@ class ScriptsPanel(Panel):
 
     def compose(self) -> ComposeResult:
         table = Table(id="scripts-table")
-        table.set_columns("", "Fit")
+        table.set_columns("", "Fit", giving=("Fit",))
         table.show_header = False
         yield table
         yield Static("", id="script-note", classes="note")
