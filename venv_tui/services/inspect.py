@@ -20,6 +20,7 @@ from venv_tui.model import Environment as Environment
 from venv_tui.model import EnvironmentSource, Floor, Health, Interpreter, PackageSet, Site, replace
 from venv_tui.services import layout
 from venv_tui.services.pyvenv import PyvenvCfg, read_pyvenv_cfg
+from venv_tui.services.site import venv_site
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up stays short
 if TYPE_CHECKING:
@@ -105,8 +106,6 @@ def inspect_folder(
 
 
 def _site(env: Environment, found: list[tuple[str, str]], base: str | None, home: str | None) -> Site:
-    from venv_tui.services.site import venv_site
-
     return venv_site(
         env.path,
         python=env.python,

@@ -90,6 +90,7 @@ def walk_floors(
         # (A folder or unreadable file named pyvenv.cfg counts too: a broken floor.)
         names = [entry.name for entry in entries]
         is_env = PYVENV_CFG in names
+        real_prefix = "" if real is None else join_name(real, "")
         for entry in () if is_env or level >= depth else entries:
             name = entry.name
             if name in PRUNED:
@@ -112,7 +113,7 @@ def walk_floors(
             if entry.path in _PRUNED_ABSOLUTE:
                 continue
             # The entry's type comes with the listing: telling a link costs no system call.
-            sub_real = None if real is None or entry.is_symlink() else join_name(real, name)
+            sub_real = None if real is None or entry.is_symlink() else real_prefix + name
             subfolders.append((entry.path, sub_key, sub_real))
         if is_env:
             floors.add(key)
