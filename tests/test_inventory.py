@@ -192,9 +192,29 @@ def test_a_floor_made_on_windows_is_stamped_by_its_scripts_and_site(tmp_path) ->
     (floor / "Lib" / "site-packages").mkdir(parents=True)
     (floor / "pyvenv.cfg").write_text("home = C:\\Python312\nversion = 3.12.1\n")
     first = sizes.stamp(str(floor))
-    assert len(first) == 4 and -1 not in first[2:]  # floor, no bin (-1), Scripts, the site folder
+    # floor, no bin (-1), Scripts, no lib (-1; the same folder where names ignore case), the site
+    assert len(first) == 5 and first[1] == -1 and first[2] >= 0 and first[4] >= 0
     os.utime(floor / "Lib" / "site-packages", ns=(1, 1))
-    assert sizes.stamp(str(floor))[3] == 1
+    assert sizes.stamp(str(floor))[-1] == 1
+
+
+def test_an_old_python_folder_removed_is_measured_again(make_venv) -> None:
+    """A venv upgraded in place keeps lib/pythonX.Y of its old Python, which its interpreter no
+    longer reads (not among the inspection's site folders): removing it still changes the stamp."""
+    floor = os.path.realpath(make_venv("upgraded"))
+    old = os.path.join(floor, "lib", "python3.0", "site-packages")
+    os.makedirs(os.path.join(old, "leftover"))
+    for n in range(5):
+        with open(os.path.join(old, "leftover", f"m{n}.py"), "w") as fh:
+            fh.write("x" * 50000)
+    services = Services()
+    (found,) = [f for f in services.floors([os.path.dirname(floor)]) if f.environment.path == floor]
+    assert old not in found.site.own_dirs
+    own = {floor: found.site.own_dirs}
+    before = services.floor_sizes([floor], site_dirs=own)[floor]
+    shutil.rmtree(os.path.dirname(old))
+    after = services.floor_sizes([floor], site_dirs=own)[floor]
+    assert not after.cached and after.size < before.size
 
 
 def test_the_total_s_key_is_the_same_in_every_process(make_venv) -> None:

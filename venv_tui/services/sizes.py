@@ -225,16 +225,19 @@ def freed_by(floors: Iterable[FloorSize]) -> int:
 
 
 def stamp(real: str, site_dirs: Sequence[str] | None = None) -> list[int]:
-    """The modification times (ns) of the floor's folder, its bin folder (else Scripts) and its
-    site folders; -1 for one that is missing. Equal stamps: the cached size still holds
-    (installing or removing anything changes one). ``site_dirs``: the floor's own site folders
-    when the caller has just inspected it (then nothing is listed again), else found from the
-    layout (the same folders, but for a venv upgraded in place, which keeps its old ones)."""
+    """The modification times (ns) of the floor's folder, its bin folder (else Scripts), its lib
+    folder and its site folders; -1 for one that is missing. Equal stamps: the cached size still
+    holds (installing or removing anything changes one; lib's own tells a pythonX.Y folder
+    added or removed). ``site_dirs``: the floor's own site folders when the caller has just
+    inspected it (then nothing is listed again), else found from the layout (the same folders,
+    but for a venv upgraded in place, which keeps its old ones)."""
+    sep = os.sep
     out = [_mtime(real)]
-    bin_time = _mtime(real + os.sep + "bin")
+    bin_time = _mtime(real + sep + "bin")
     out.append(bin_time)
     if bin_time < 0:  # a floor made on Windows
-        out.append(_mtime(real + os.sep + "Scripts"))
+        out.append(_mtime(real + sep + "Scripts"))
+    out.append(_mtime(real + sep + "lib"))
     if site_dirs is None:
         out.extend(_site_times(real))
     else:
