@@ -48,7 +48,7 @@ class Glance:
         site_dirs: Mapping[str, Sequence[str]] | None = None,
     ) -> dict[str, FloorSize]:
         """Each floor folder's size on disk as ``du`` counts it (keyed by the path as given),
-        cached in the cache folder until the floor's folder, bin or site folders change.
+        cached in the cache folder until the floor's folder, bin, lib or site folders change.
         ``site_dirs``: each floor's site folders, when known (from :meth:`floors`)."""
         from venv_tui.services.sizes import floor_sizes
 

@@ -11,8 +11,9 @@ than one hard link are remembered by inode, so that
   lies inside that set (a uv floor's files are linked from uv's cache: deleting it frees little).
 
 Walking a large floor costs about what ``du`` costs; the answer is cached in the cache folder,
-keyed by the modification times of the floor's folder, its ``bin`` folder and its site folders
-(installing or removing anything changes one of them), so a second run only stats a few folders.
+keyed by the modification times of the floor's folder, its ``bin`` and ``lib`` folders and its
+site folders (installing or removing anything changes one of them), so a second run only stats a
+few folders.
 """
 
 from __future__ import annotations
