@@ -211,11 +211,12 @@ class Services(DeleteFacade, Glance, Reading):
         if floors is None and environments is None:
             floors = self.floors()
         if floors is not None:
-            candidates = candidates_of([(f.environment, f.site) for f in floors])
+            candidates = candidates_of([(f.environment, f.site) for f in floors], self.cache_root())
         else:
             from functools import partial
 
-            candidates = candidates_of([(e, partial(self.open_site, e.path)) for e in environments or ()])
+            pairs = [(e, partial(self.open_site, e.path)) for e in environments or ()]
+            candidates = candidates_of(pairs, self.cache_root())
         return rank_fits(source, candidates, robots)
 
     def active_floor(self) -> Floor | None:

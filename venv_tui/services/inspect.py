@@ -437,15 +437,18 @@ def _interpreter_path(exe: str, environ: Mapping[str, str], cwd: str | None, nam
 
 def candidates_of(
     pairs: Sequence[tuple[Environment, Site | Callable[[], Site]]],
+    cache_root: str | None = None,
 ) -> list[tuple[Environment, PackageSet | None, str | None]]:
     """(floor, its packages, None) for each floor, or (floor, None, the reason) for one whose
-    site or packages cannot be read: one such floor never hides the others (for a fit)."""
+    site or packages cannot be read: one such floor never hides the others (for a fit).
+    ``cache_root``: where what was read of each floor is kept (see ``read_packages``)."""
     from venv_tui.services.packages import read_packages
 
     out: list[tuple[Environment, PackageSet | None, str | None]] = []
     for env, site in pairs:
         try:
-            out.append((env, read_packages(site if isinstance(site, Site) else site()), None))
+            site_now = site if isinstance(site, Site) else site()
+            out.append((env, read_packages(site_now, cache_root=cache_root), None))
         except Exception as err:
             out.append((env, None, str(err)))
     return out

@@ -21,6 +21,8 @@ from __future__ import annotations
 import os
 import stat
 
+from venv_tui import files
+
 TYPE_CHECKING = False  # typing, dataclasses and json are not imported at run time: start-up
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -176,7 +178,6 @@ def _loaded(floor: FloorSize) -> Shared:
     if floor.blob:
         from array import array
 
-        from venv_tui import files
         from venv_tui.errors import BadInput
 
         try:
@@ -312,7 +313,6 @@ def _load(path: str) -> dict[str, Any]:
     """The cache index; an unreadable or foreign one is simply empty (it is only a cache)."""
     import marshal
 
-    from venv_tui import files
     from venv_tui.errors import BadInput
 
     try:
@@ -342,32 +342,6 @@ def _entry(value: object, key: list[int], folder: str) -> tuple[int, str | None]
     return size, (folder + os.sep + blob + ".bin") if blob else None
 
 
-def _write(path: str, data: bytes) -> None:
-    """Write atomically (a temporary file of this process beside it, then a rename); a cache
-    that cannot be written is not an error. Without ``tempfile``: its import and its random
-    names would cost a cold ``envs --sizes`` of many floors more than the writes."""
-    folder = os.path.dirname(path)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        try:
-            fd = os.open(tmp, flags, 0o600)
-        except FileNotFoundError:  # the cache folder is not made yet
-            os.makedirs(folder, exist_ok=True)
-            fd = os.open(tmp, flags, 0o600)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-
-
 def _blob_name(real: str) -> str:
     import hashlib
 
@@ -391,7 +365,7 @@ def _index(path: str, *, fresh: bool = False) -> dict[str, Any]:
 
 def _save(path: str, data: dict[str, Any]) -> None:
     global _last_index
-    _write(path, _dump(data))
+    files.write_quietly(path, _dump(data))
     _last_index = None
     try:  # the index of earlier versions (JSON) is only a cache: it goes
         os.unlink(os.path.join(os.path.dirname(path), "sizes.json"))
@@ -440,7 +414,7 @@ def floor_sizes(
             flat = array("q", [shared.dev])
             flat.extend(shared.inos)
             flat.extend(shared.sizes)
-            _write(os.path.join(blobs, name + ".bin"), flat.tobytes())
+            files.write_quietly(os.path.join(blobs, name + ".bin"), flat.tobytes())
         cached[real] = (key, measured.size, name)
         changed = True
     if changed:

@@ -8,6 +8,7 @@ the range, and what each named extra adds is installed too (markers for that flo
 from __future__ import annotations
 
 from venv_tui.errors import BadInput, shorten
+from venv_tui.services.packages import canonical
 
 # A bare name (the usual ``where numpy``) is answered without packaging, re or dataclasses:
 # their imports would cost the search more than reading a few floors.
@@ -66,15 +67,6 @@ def is_bare_name(text: str) -> bool:
         and text[0].isalnum()
         and text[-1].isalnum()
     )
-
-
-def canonical(name: str) -> str:
-    """PEP 503 normalisation (``Zope_Interface`` -> ``zope-interface``), as packaging's
-    ``canonicalize_name`` gives it, by string methods."""
-    low = name.lower().replace("_", "-").replace(".", "-")
-    while "--" in low:
-        low = low.replace("--", "-")
-    return low
 
 
 def match(spec: str, packages: PackageSet) -> RequirementCheck | None:
