@@ -241,3 +241,16 @@ def test_the_cli_prints_the_same_listing_from_the_cache(floor: str, tmp_path) ->
     assert runs == [first, first]
     names = [(p["name"], p["version"], p["requested"], p["installer"]) for p in json.loads(first)["packages"]]
     assert names == [("A", "1.0.0", True, "pip"), ("B", "2.1.3", True, "pip")]
+
+
+def test_deleting_a_floor_drops_what_was_kept_of_it(floor: str) -> None:
+    from venv_tui.config import cache_dir
+    from venv_tui.services import Services
+
+    services = Services()
+    services.packages(floor)
+    folder = site_packages(floor)
+    assert kept_names(cache_dir(), folder) == {"A-1.0.0.dist-info", "B-2.1.3.dist-info"}
+    services.delete(floor)
+    assert not os.path.lexists(floor)
+    assert not os.path.lexists(distcache.cache_path(cache_dir(), folder))

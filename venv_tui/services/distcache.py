@@ -155,6 +155,15 @@ def kept(cache_root: str, folder: str) -> dict[str, Entry]:
     return _load(cache_path(cache_root, folder), folder)
 
 
+def forget(cache_root: str, folders: list[str]) -> None:
+    """Remove what is kept for each of ``folders`` (site folders that are gone)."""
+    for folder in folders:
+        try:
+            os.unlink(cache_path(cache_root, folder))
+        except OSError:
+            pass  # nothing kept, or already gone: the same
+
+
 def mask_of(keys: Fields, details: bool) -> int:
     """The mask of what a read with ``keys`` and ``details`` holds."""
     mask = NAMES | (DETAILS if details else 0)
