@@ -254,3 +254,23 @@ def test_deleting_a_floor_drops_what_was_kept_of_it(floor: str) -> None:
     services.delete(floor)
     assert not os.path.lexists(floor)
     assert not os.path.lexists(distcache.cache_path(cache_dir(), folder))
+
+
+def test_a_folder_has_one_cache_file_whatever_the_process() -> None:
+    """Named without a hash module, and not by ``hash(str)``, which is seeded per process."""
+    code = "import sys; from venv_tui.services import distcache; print(distcache.cache_path('/c', sys.argv[1]))"
+    names = {
+        folder: {
+            subprocess.run(
+                [sys.executable, "-c", code, folder],
+                env={**os.environ, "PYTHONHASHSEED": seed},
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            for seed in ("1", "2", "random")
+        }
+        for folder in ("/srv/a/lib/python3.12/site-packages", "/srv/b/lib/python3.12/site-packages")
+    }
+    assert all(len(found) == 1 for found in names.values())
+    assert len({name for found in names.values() for name in found}) == 2

@@ -136,6 +136,17 @@ def read_text(path: str, limit: int, *, errors: str = "strict") -> str:
         raise Unreadable(path, f"not UTF-8 text (byte {err.start})") from None
 
 
+def digest(data: bytes) -> str:
+    """A short name for ``data``, the same in every process, made without importing a hash
+    module (loading one costs a short command more than its use): the bytes read as two
+    integers, whose hashes Python defines alike everywhere (numbers, unlike strings, are hashed
+    without a random seed). For cache keys and file names, not for security."""
+    mask = (1 << 64) - 1
+    big = hash(int.from_bytes(data, "big")) & mask
+    little = hash(int.from_bytes(data, "little")) & mask
+    return f"{len(data):x}-{big:x}-{little:x}"
+
+
 def write_quietly(path: str, data: bytes) -> None:
     """Write a cache file atomically (a temporary file of this process and thread beside it,
     then a rename), making its folder if need be; a cache that cannot be written is no error.

@@ -226,11 +226,8 @@ def _open_folder(folder: str) -> int | None:
 
 def _file_name(folder: str) -> str:
     """A short name for the cache file of ``folder``; the folder is stored inside and checked,
-    so two folders with the same checksum only miss each other's entries."""
-    from zlib import crc32
-
-    data = folder.encode("utf-8", "surrogateescape")
-    return f"{crc32(data):08x}{len(data):04x}.marshal"
+    so two folders with the same digest only miss each other's entries."""
+    return files.digest(folder.encode("utf-8", "surrogateescape")) + ".marshal"
 
 
 def _load(path: str, folder: str) -> dict[str, Entry]:

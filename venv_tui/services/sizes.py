@@ -433,14 +433,12 @@ def floor_sizes(
 
 
 def _set_key(floors: Sequence[FloorSize]) -> str:
-    """A digest of the set of floors and their stamps, made without importing a hash module
-    (loading one costs a warm ``envs --sizes`` more than the digest): the text read as two
-    integers, whose hashes Python defines the same in every process (numbers, unlike strings,
-    are hashed without a random seed)."""
+    """A digest of the set of floors and their stamps (:func:`files.digest`: no hash module to
+    load, which would cost a warm ``envs --sizes`` more than the digest)."""
     text = "".join(
         f"{floor.path}\0{floor.stamp}\0" for floor in sorted(floors, key=lambda f: f.path)
     ).encode("utf-8", "surrogateescape")
-    return f"{len(text)}:{hash(int.from_bytes(text, 'big')):x}:{hash(int.from_bytes(text, 'little')):x}"
+    return files.digest(text)
 
 
 def cached_total(floors: Sequence[FloorSize], *, environ: Mapping[str, str] | None = None) -> int:
