@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import urllib.parse
-import urllib.request
 
 from packaging.direct_url import DirectUrl, DirectUrlValidationError
 
@@ -24,12 +23,18 @@ def read_direct_url(dist: Distribution) -> DirectUrl | None:
     then treats the install as one from an index as well)."""
     if dist.kind != "dist-info":
         return None
+    return direct_url_at(dist.metadata_path)
+
+
+def direct_url_at(info: str) -> DirectUrl | None:
+    """``direct_url.json`` of the dist-info folder ``info``, read by ``packaging.direct_url``;
+    None when there is none, or it cannot be read or does not validate (pip then treats the
+    install as one from an index as well)."""
     try:
-        data = files.read_bytes(os.path.join(dist.metadata_path, "direct_url.json"), files.LIMIT_SMALL)
-        parsed = DirectUrl.from_dict(json.loads(data))
-    except (BadInput, ValueError, TypeError, DirectUrlValidationError):
+        data = files.read_bytes(os.path.join(info, "direct_url.json"), files.LIMIT_SMALL)
+        return DirectUrl.from_dict(json.loads(data))
+    except (BadInput, ValueError, TypeError, AttributeError, DirectUrlValidationError):
         return None
-    return parsed
 
 
 def local_path(url: str) -> str | None:
@@ -37,7 +42,14 @@ def local_path(url: str) -> str | None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme != "file":
         return None
-    return urllib.request.url2pathname(parts.path)
+    path = urllib.parse.unquote(parts.path)
+    if os.name == "nt":
+        if parts.netloc and parts.netloc != "localhost":
+            return f"\\\\{parts.netloc}{path.replace('/', os.sep)}"
+        if len(path) >= 3 and path[0] == "/" and path[2] == ":":
+            path = path[1:]
+        return path.replace("/", os.sep)
+    return path
 
 
 def requirement_url(direct: DirectUrl) -> str:

@@ -7,50 +7,24 @@ from __future__ import annotations
 
 import os
 
-from venv_tui.files import LIMIT_RECORD, LIMIT_SMALL, Unreadable, read_bytes, read_head
+from venv_tui.files import LIMIT_RECORD, Unreadable, read_bytes, read_head
 
 _SEP = os.sep  # joined by hand: os.path.join costs more than the read, once per package
 
 
 def editable_location(info: str) -> str | None:
-    """The project folder of a PEP 660 editable install, from ``direct_url.json`` (PEP 610),
-    read by ``packaging.direct_url``; a file that does not validate counts as not editable, as
-    pip treats it."""
-    path = info + _SEP + "direct_url.json"
+    """The project folder of a PEP 660 editable install, from ``direct_url.json`` (PEP 610);
+    a file that does not validate counts as not editable, as pip treats it."""
     try:
-        os.lstat(path)
+        os.lstat(info + _SEP + "direct_url.json")
     except OSError:
-        return None  # the common case, told by one stat
-    try:
-        data = read_bytes(path, LIMIT_SMALL)
-    except Unreadable:
+        return None  # the common case, told by one stat (and without packaging's import)
+    from venv_tui.services.directurl import direct_url_at, local_path
+
+    direct = direct_url_at(info)
+    if direct is None or direct.dir_info is None or direct.dir_info.editable is not True:
         return None
-    import json
-
-    from packaging.direct_url import DirectUrl, DirectUrlValidationError
-
-    try:
-        parsed = json.loads(data)
-        direct = DirectUrl.from_dict(parsed)
-    except (ValueError, TypeError, AttributeError, DirectUrlValidationError):
-        return None
-    if direct.dir_info is None or direct.dir_info.editable is not True:
-        return None
-    return file_url_to_path(direct.url)
-
-
-def file_url_to_path(url: str) -> str:
-    from urllib.parse import unquote, urlsplit
-
-    parts = urlsplit(url)
-    path = unquote(parts.path)
-    if os.name == "nt":
-        if parts.netloc and parts.netloc != "localhost":
-            return f"\\\\{parts.netloc}{path.replace('/', os.sep)}"
-        if len(path) >= 3 and path[0] == "/" and path[2] == ":":
-            path = path[1:]
-        return path.replace("/", os.sep)
-    return path
+    return local_path(direct.url)
 
 
 def is_there(path: str) -> bool:
