@@ -26,8 +26,8 @@ import os
 
 from venv_tui import files
 from venv_tui.model import Distribution
-from venv_tui.services import distinfo
-from venv_tui.services.metadata import ALL_FIELDS, CHECK_FIELDS, LISTING_FIELDS, Fields, read_metadata
+from venv_tui.services import packages
+from venv_tui.services.metadata import ALL_FIELDS, CHECK_FIELDS, LISTING_FIELDS, Fields
 
 _SEP = os.sep
 # What an entry holds, as a bit mask: a read for less reuses an entry that holds more.
@@ -65,11 +65,13 @@ class DistCache:
         self.changed = False
         self.dfd = _open_folder(folder)  # stats relative to it skip the lookup of its path
 
-    def read(self, name: str, path: str, inherited: bool, problems: list[str]) -> Distribution | None:
-        """The distribution of the dist-info folder ``name`` (at ``path``): its kept reading
-        while the stamps of the folder and its METADATA hold (two ``stat`` calls), else read
-        and kept. What is returned depends only on what was asked, never on what the cache
-        happened to hold; a folder that cannot be read is one sentence in ``problems``."""
+    def read(self, entry: packages.Entry, inherited: bool, problems: list[str]) -> Distribution | None:
+        """The distribution of a dist-info folder: its kept reading while the stamps of the
+        folder and its METADATA hold (two ``stat`` calls), else read (by
+        ``packages.read_entry``) and kept. What is returned depends only on what was asked,
+        never on what the cache happened to hold; a folder that cannot be read is one sentence
+        in ``problems``."""
+        name, path = entry.file_name, entry.path
         try:
             if self.dfd is None:
                 d = os.stat(path)
@@ -90,7 +92,7 @@ class DistCache:
             if kept[4] & need == need:
                 return _distribution(kept, need, path, self.folder, inherited, None)
             need |= kept[4]  # read what it held too: the entry keeps serving both kinds of read
-        return self._read_and_keep(name, path, inherited, problems, stamp, need)
+        return self._read_and_keep(entry, inherited, problems, stamp, need)
 
     def close(self) -> None:
         """Save what changed (entries of folders that are gone are dropped)."""
@@ -106,39 +108,35 @@ class DistCache:
             files.write_quietly(self.path, marshal.dumps((_VERSION, self.folder, self.entries)))
 
     def _read_and_keep(
-        self, name: str, path: str, inherited: bool, problems: list[str], stamp: Stamp | None, mask: int
+        self, entry: packages.Entry, inherited: bool, problems: list[str], stamp: Stamp | None, mask: int
     ) -> Distribution | None:
-        meta = read_metadata(path + _SEP + "METADATA", keys_of(mask))
-        if not meta.usable:
+        name, path = entry.file_name, entry.path
+        details = bool(mask & DETAILS)
+        dist = packages.read_entry(entry, self.folder, inherited, problems, details, keys_of(mask))
+        if dist is None:
             self._forget(name)
-            problems.append(f"{path}: {meta.problem}; it is left out of the list.")
             return None
-        if mask & DETAILS:
-            installer = distinfo.installer_of(path)
-            requested = distinfo.is_there(path + _SEP + "REQUESTED")
-            editable_location = distinfo.editable_location(path)
-        else:
-            installer, requested, editable_location = None, False, None
-        entry = (
+        row = (
             *(stamp or (0, 0, 0, 0)),
             mask,
-            meta.name,
-            meta.version,
-            meta.summary,
-            meta.requires,
-            meta.requires_python,
-            installer,
-            requested,
-            editable_location,
+            dist.name,
+            dist.version,
+            dist.summary,
+            dist.requires,
+            dist.requires_python,
+            dist.installer,
+            dist.requested,
+            dist.editable_location,
         )
         racy = stamp is None or stamp[1] > self.now_ns - RACY_NS or stamp[3] > self.now_ns - RACY_NS
-        if racy or meta.problem is not None:
+        if racy or dist.problem is not None:
             self._forget(name)  # a problem is read afresh every time: its sentence too
         else:
-            self.entries[name] = entry
+            self.entries[name] = row
             self.changed = True
-        problem = f"{path}: {meta.problem}." if meta.problem else None
-        return _distribution(entry, self.need, path, self.folder, inherited, problem)
+        if mask == self.need:
+            return dist
+        return _distribution(row, self.need, path, self.folder, inherited, dist.problem)
 
     def _forget(self, name: str) -> None:
         if self.entries.pop(name, None) is not None:

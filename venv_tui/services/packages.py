@@ -32,7 +32,7 @@ _SEP = os.sep  # joined by hand in the per-package paths: os.path.join costs mor
 
 
 @record(frozen=True)
-class _Entry:
+class Entry:
     """One metadata entry met in a site folder, before it is read."""
 
     file_name: str
@@ -176,9 +176,9 @@ def _read_folder(
     try:
         for entry in infos:
             if cache is not None and entry.kind == "dist-info":
-                dist = cache.read(entry.file_name, entry.path, inherited, problems)
+                dist = cache.read(entry, inherited, problems)
             else:
-                dist = _read_info(entry, folder, inherited, problems, read.details, read.keys)
+                dist = read_entry(entry, folder, inherited, problems, read.details, read.keys)
             if dist is not None:
                 yield dist
     finally:
@@ -193,10 +193,10 @@ def _read_folder(
 
 def _entries(
     folder: str, names: list[str], by_directory_order: bool
-) -> tuple[list[_Entry], list[_Entry]]:
+) -> tuple[list[Entry], list[Entry]]:
     """The metadata entries of a folder, in the order pip meets them."""
-    entries: list[_Entry] = []
-    links: list[_Entry] = []
+    entries: list[Entry] = []
+    links: list[Entry] = []
     first: dict[str, int] = {}  # group -> the order it first appeared in
     ranks: list[int] = []
     if not by_directory_order:
@@ -208,11 +208,11 @@ def _entries(
         elif low.endswith(".egg-info"):
             kind = "egg-info"
         elif low.endswith(".egg-link"):
-            links.append(_Entry(file_name, folder + _SEP + file_name, "egg-link"))
+            links.append(Entry(file_name, folder + _SEP + file_name, "egg-link"))
             continue
         else:
             continue
-        entries.append(_Entry(file_name, folder + _SEP + file_name, kind))
+        entries.append(Entry(file_name, folder + _SEP + file_name, kind))
         if by_directory_order:
             # importlib.metadata groups entries by the name part of the folder name, in the
             # order each name first appears in the directory listing.
@@ -249,14 +249,17 @@ class _Read:
         return DistCache(folder, self.cache_root, self.keys, self.details, self.now_ns)
 
 
-def _read_info(
-    entry: _Entry,
+def read_entry(
+    entry: Entry,
     folder: str,
     inherited: bool,
     problems: list[str],
     details: bool = True,
     keys: tuple[tuple[bytes, str], ...] = ALL_FIELDS,
 ) -> Distribution | None:
+    """One metadata entry of ``folder`` read from disk (the one reader of a dist-info or
+    egg-info entry; :mod:`distcache` keeps what it returns). None, with one sentence in
+    ``problems``, when it cannot be listed."""
     path = entry.path
     if entry.kind == "dist-info":
         meta = read_metadata(path + _SEP + "METADATA", keys)
@@ -291,7 +294,7 @@ def _read_info(
 
 
 def _read_egg_link(
-    entry: _Entry,
+    entry: Entry,
     folder: str,
     inherited: bool,
     problems: list[str],
@@ -321,7 +324,7 @@ def _read_egg_link(
         return None
     infos, _ = _entries(project, names, True)
     for info in infos:
-        dist = _read_info(info, project, inherited, problems, True, keys)
+        dist = read_entry(info, project, inherited, problems, True, keys)
         if dist is not None:
             return replace(
                 dist,
