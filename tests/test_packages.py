@@ -561,3 +561,33 @@ def test_the_lean_reads_keep_what_their_callers_show(
     # The editable install is still told apart in the listing.
     listed = read_packages(open_site(legacy_env["env"]), requirements=False).by_key()
     assert listed["editme"].editable_location == legacy_env["source"]
+
+
+def test_the_listing_text_is_the_json_shape_written_out(
+    legacy_env: dict[str, str], malformed_env: dict[str, str], house: story.House
+) -> None:
+    """``packages --json`` writes each package from a template: the text is exactly what the
+    general writer makes of ``packages_json``, on real floors (editables, problems, inherited)
+    and on values that need escaping."""
+    from venv_tui import report
+    from venv_tui.model import Distribution, replace
+
+    for env in (legacy_env["env"], malformed_env["env"], *house.floors.values()):
+        listing = read_packages(open_site(env), requirements=False)
+        assert report.packages_dumps(listing) == report.dumps(report.packages_json(listing))
+    odd = Distribution(
+        name='quo"te\\ ünï',
+        version="1.0",
+        location="/sp\tace/s\u2028p",
+        metadata_path="/x",
+        editable=True,
+        editable_location="/pro\nject",
+        requested=True,
+        inherited=True,
+        installer="\x1b[31m",
+        problem="it's 'odd'",
+    )
+    listing = replace(listing, distributions=(odd, replace(odd, editable=False, editable_location=None)))
+    text = report.packages_dumps(listing)
+    assert text == report.dumps(report.packages_json(listing))
+    assert json.loads(text) == report.packages_json(listing)

@@ -39,14 +39,19 @@ def _json_encoder() -> Callable[[object], str]:
 _encode: Callable[[object], str] | None = None
 
 
+def _encoder() -> Callable[[object], str]:
+    """The JSON encoder of one value, made on first use."""
+    global _encode
+    if _encode is None:
+        _encode = _json_encoder()
+    return _encode
+
+
 def dumps(data: dict[str, Any]) -> str:
     """``data`` as JSON for people and for programs: the top level indented, each item of a
     top-level list on its own line. Every piece is written by json's C encoder (``indent``
     would switch it to the pure-Python one, a large part of a big listing's time)."""
-    global _encode
-    if _encode is None:
-        _encode = _json_encoder()
-    encode = _encode
+    encode = _encoder()
     lines = ["{"]
     last = len(data) - 1
     for i, (key, value) in enumerate(data.items()):
@@ -169,19 +174,8 @@ class Encoded(list[str]):
     """A top-level list whose items are JSON text already: :func:`dumps` writes them as they are."""
 
 
-def _string_encoder() -> Callable[[str], str]:
-    """JSON text of one string, by the C encoder where there is one."""
-    try:
-        from _json import encode_basestring
-    except ImportError:  # an interpreter without the C accelerator
-        import json
-
-        return lambda value: json.dumps(value, ensure_ascii=False)
-    return encode_basestring
-
-
 def _package_lines(packages: PackageSet) -> list[str]:
-    text = _string_encoder()
+    text = _encoder()
 
     def maybe(value: str | None) -> str:
         return "null" if value is None else text(value)
