@@ -35,17 +35,12 @@ class DeleteFacade:
     def delete(self, path_or_plan: str | DeletePlan) -> None:
         """Carry out a plan from :meth:`plan_delete` (a path is planned first). The folder is
         checked again before anything goes. Raises Refused or ToolFailed."""
+        from venv_tui.config import cache_dir
         from venv_tui.services.actions.delete import delete
+        from venv_tui.services.distcache import forget
         from venv_tui.services.layout import venv_site_dirs
 
         plan = self.plan_delete(path_or_plan) if isinstance(path_or_plan, str) else path_or_plan
         sites = [folder for _, folder in venv_site_dirs(plan.folder)]  # while they are there
         delete(plan, environ=self.environ)
-        self._forget_kept(sites)
-
-    def _forget_kept(self, sites: list[str]) -> None:
-        """Drop what was kept of the packages in ``sites`` (a deleted floor's site folders)."""
-        from venv_tui.config import cache_dir
-        from venv_tui.services.distcache import forget
-
-        forget(cache_dir(self.environ), sites)
+        forget(cache_dir(self.environ), sites)  # what was kept of its packages goes with it
