@@ -462,21 +462,17 @@ def prefix_site_dirs(prefix: str, short: str | None, implementation: str) -> tup
 def real_path(path: str, memo: dict[str, str]) -> str:
     """``os.path.realpath(path)``, the parent folders of many paths resolved once (``memo``):
     floors side by side in one folder then cost one ``lstat`` each, not one per component."""
-    if not os.path.isabs(path) or os.path.normpath(path) != path:
-        return os.path.realpath(path)
-    parent, name = os.path.split(path)
-    if not name or parent == path:
-        return os.path.realpath(path)
-    parent_real = memo.get(parent)
-    if parent_real is None:
-        parent_real = memo[parent] = real_path(parent, memo)
-    full = os.path.join(parent_real, name)
-    try:
-        if os.path.islink(full):
-            return os.path.realpath(full)
-    except ValueError:
-        return os.path.realpath(path)
-    return full
+    parent, _, name = path.rpartition(os.sep)
+    known = memo.get(parent)  # the usual case, a known parent: no normalising, no splitting
+    if known is None or name in ("", ".", ".."):
+        if not os.path.isabs(path) or os.path.normpath(path) != path:
+            return os.path.realpath(path)
+        parent, name = os.path.split(path)
+        if not name or parent == path:
+            return os.path.realpath(path)
+        known = memo.get(parent) or memo.setdefault(parent, real_path(parent, memo))
+    full = known + name if known.endswith(os.sep) else known + os.sep + name
+    return os.path.realpath(full) if os.path.islink(full) else full
 
 
 def dedupe_real(paths: Iterable[str]) -> tuple[str, ...]:

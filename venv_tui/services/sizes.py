@@ -19,7 +19,6 @@ few folders.
 from __future__ import annotations
 
 import os
-import stat
 
 from venv_tui import files
 
@@ -248,52 +247,10 @@ def stamp(real: str, site_dirs: Sequence[str] | None = None) -> list[int]:
 
 
 def _site_times(real: str) -> list[int]:
-    """The modification times of a floor's site folders, found from the layout as the
-    inspection finds them (``lib/pythonX.Y/site-packages`` in name order, then those of a
-    ``lib64`` that is not a link to ``lib``; ``Lib/site-packages`` of a floor made on Windows)."""
-    from venv_tui.services.layout import lib_version_dir
+    """The modification times of a floor's site folders, found as the inspection finds them."""
+    from venv_tui.services.layout import venv_site_dirs
 
-    times: list[int] = []
-    for top in ("lib", "lib64"):
-        lib = real + os.sep + top
-        try:
-            if top == "lib64" and os.readlink(lib) in ("lib", "lib" + os.sep):
-                continue  # venv's lib64 -> lib: the same folders
-        except OSError:
-            pass
-        try:
-            names = os.listdir(lib)
-        except OSError:
-            if top == "lib":  # a floor made on Windows
-                found = _mtime(real + os.sep + "Lib" + os.sep + "site-packages")
-                if found >= 0:
-                    times.append(found)
-            continue
-        for name in sorted(n for n in names if lib_version_dir(n)):
-            found = _mtime(lib + os.sep + name + os.sep + "site-packages")
-            if found >= 0:
-                times.append(found)
-    return times
-
-
-def _real(path: str, parents: dict[str, str]) -> str:
-    """``os.path.realpath(path)``: for floors side by side, their folder's real path is resolved
-    once (``parents``) and each floor costs one ``lstat``."""
-    parent, _, name = path.rpartition(os.sep)
-    known = parents.get(parent)
-    if known is None or name in ("", ".", ".."):
-        from venv_tui.services.layout import real_path
-
-        return real_path(path, parents)  # the general way; it fills ``parents``
-    full = known + name if known.endswith(os.sep) else known + os.sep + name
-    try:
-        if stat.S_ISLNK(os.lstat(full).st_mode):
-            return os.path.realpath(full)
-    except OSError:
-        pass
-    except ValueError:
-        return os.path.realpath(path)
-    return full
+    return [_mtime(folder) for _, folder in venv_site_dirs(real)]
 
 
 def _mtime(folder: str) -> int:
@@ -383,6 +340,8 @@ def floor_sizes(
     """The size of each floor folder in ``paths`` (keyed by the path as given), from the cache
     when its stamps still hold, else walked (and the cache updated). ``site_dirs``: each floor's
     own site folders (by path) when an inspection has just found them."""
+    from venv_tui.services.layout import real_path
+
     folder = _cache_dir(environ)
     index_path = os.path.join(folder, CACHE_NAME)
     blobs = os.path.join(folder, "sizes")
@@ -394,7 +353,7 @@ def floor_sizes(
     parents: dict[str, str] = {}
     changed = False
     for path in paths:
-        real = _real(path, parents)
+        real = real_path(path, parents)
         key = stamp(real, None if site_dirs is None else site_dirs.get(path))
         hit = _entry(cached.get(real), key, blobs)
         if hit is not None:
