@@ -7,19 +7,13 @@ no terminal it refuses (exit 2). The delete guard decides first; nothing is aske
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from venv_tui.cli.common import EXIT_OK, Command, add_json, err, existing, out
+from venv_tui.cli.common import EXIT_OK, Command, add_json, dumps_indented, err, existing, out
 from venv_tui.errors import Refused
 
 if TYPE_CHECKING:
     from venv_tui.services import Services
-
-
-def _dumps(data: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 # -- delete -----------------------------------------------------------------------------------
@@ -85,7 +79,7 @@ def cmd_delete(args: argparse.Namespace, services: Services) -> int:
                 err(f"the link {printable(link)} could not be removed ({error.strerror})")
     gone = [link for link in links if not os.path.lexists(link)]
     if args.json:
-        out(_dumps({"path": target, "deleted": True, "links": gone, "kept": kept}))
+        out(dumps_indented({"path": target, "deleted": True, "links": gone, "kept": kept}))
     else:
         out(f"Deleted {printable(target)}" + (f" (kept: {printable(', '.join(kept))})" if kept else ""))
     return EXIT_OK

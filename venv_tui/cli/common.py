@@ -12,6 +12,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: start-up stays shor
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
+    from typing import Any
 
     from venv_tui.model import Environment, PackageSet
     from venv_tui.services import Services
@@ -105,6 +106,14 @@ class Command:
         self.run = run
         self.description = description
         self.quick = quick
+
+
+def dumps_indented(data: dict[str, Any]) -> str:
+    """``json.dumps`` with two-space indents: the JSON of ``where``, ``clean``, ``delete``,
+    ``note`` and ``keep`` (the listings' JSON is ``report.dumps``)."""
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def out(text: str) -> None:

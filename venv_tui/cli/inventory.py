@@ -12,6 +12,7 @@ from venv_tui.cli.common import (
     QuickArgs,
     add_json,
     add_roots,
+    dumps_indented,
     err,
     existing,
     out,
@@ -26,12 +27,6 @@ if TYPE_CHECKING:
     from venv_tui.services import Services
     from venv_tui.services.clean import Match
     from venv_tui.services.where import Found
-
-
-def _dumps(data: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def confirm(question: str) -> bool:
@@ -90,7 +85,7 @@ def _where_json(spec: str, found: list[Found]) -> str:
     try:
         from _json import encode_basestring as quote
     except ImportError:  # an interpreter without the C accelerator
-        return _dumps(
+        return dumps_indented(
             {
                 "spec": spec,
                 "environments": [{"path": f.path, "name": f.name, "version": f.version} for f in found],
@@ -186,7 +181,7 @@ def cmd_clean(args: argparse.Namespace, services: Services) -> int:
         if not args.json:
             return
         out(
-            _dumps(
+            dumps_indented(
                 {
                     "environments": [_match_json(m) for m in going],
                     "total_size": total,
@@ -241,7 +236,7 @@ def _note_args(p: argparse.ArgumentParser) -> None:
 
 def _mark_out(args: argparse.Namespace, path: str, note: str | None, keep: bool, text: str) -> None:
     if args.json:
-        out(_dumps({"path": path, "note": note, "keep": keep}))
+        out(dumps_indented({"path": path, "note": note, "keep": keep}))
     else:
         out(text)
 
