@@ -20,18 +20,9 @@ if TYPE_CHECKING:
 _CONTROL_CLASS = (
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
-# PEP 508 / core metadata: a project name, nothing else (no spaces, markers, URLs, extras).
-_NAME_PATTERN = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
-_compiled: dict[str, re.Pattern[str]] = {}
-
-
-def _pattern(source: str) -> re.Pattern[str]:
-    found = _compiled.get(source)
-    if found is None:
-        import re
-
-        found = _compiled[source] = re.compile(source)
-    return found
+# PEP 508 / core metadata: a project name, nothing else (no spaces, markers, URLs, extras):
+# these characters only, a letter or digit at each end.
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -45,10 +36,17 @@ def printable(text: str) -> str:
     """``text`` with every control character shown as an escape (``\\x1b``), safe to print."""
     if text.isprintable():
         return text
-    return _pattern(_CONTROL_CLASS).sub(_escape, text)
+    import re  # only for text that needs it; re.compile keeps the compiled pattern
+
+    return re.compile(_CONTROL_CLASS).sub(_escape, text)
 
 
 def is_project_name(name: str) -> bool:
     """True for a valid distribution name (``PyYAML``, ``zope.interface``), False for anything
     that pip would read as more than a name."""
-    return len(name) <= 200 and _pattern(_NAME_PATTERN).fullmatch(name) is not None
+    return (
+        0 < len(name) <= 200
+        and _NAME_CHARS.issuperset(name)  # ASCII only: the ends' isalnum is ASCII's
+        and name[0].isalnum()
+        and name[-1].isalnum()
+    )

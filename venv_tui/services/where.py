@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from venv_tui.errors import BadInput, shorten
 from venv_tui.services.packages import canonical
+from venv_tui.text import is_project_name
 
 # A bare name (the usual ``where numpy``) is answered without packaging, re or dataclasses:
 # their imports would cost the search more than reading a few floors.
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 else:
     from venv_tui._record import record
 
-_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
 @record(frozen=True)
@@ -59,14 +59,9 @@ def parse_spec(spec: str) -> tuple[str, str]:
 
 
 def is_bare_name(text: str) -> bool:
-    """A project name and nothing else, as PEP 508 reads one (``zope.interface``, ``A``):
-    packaging would parse it into just that name."""
-    return (
-        bool(text)
-        and _NAME_CHARS.issuperset(text)
-        and text[0].isalnum()
-        and text[-1].isalnum()
-    )
+    """A project name and nothing else (``zope.interface``, ``A``): packaging would parse it
+    into just that name."""
+    return is_project_name(text)
 
 
 def match(spec: str, packages: PackageSet) -> RequirementCheck | None:
